@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors/errors.js';
+import type { LogLevelName } from '../logging/logger.js';
+import { LOG_LEVELS } from '../logging/logger.js';
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'config'; job?: string; common: CommonOptions }
+  | { kind: 'plan'; job: string; common: CommonOptions }
+  | { kind: 'graph'; job: string; format: 'mermaid' | 'dot'; common: CommonOptions }
+  | { kind: 'run'; job: string; only?: string[]; from?: string; dryRun: boolean; common: CommonOptions };
+
+export interface CommonOptions {
+  params: Record<string, string>;
+  logLevel: LogLevelName;
+}
+
+const SUBCOMMANDS = new Set(['plan', 'graph', 'config', 'run']);
+
+/** Parses the command line; throws `UsageError` with the fix for anything it does not understand. */
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        param: { type: 'string', short: 'p', multiple: true },
+        only: { type: 'string', multiple: true },
+        from: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}; see bigrays --help`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+
+  const [first, ...rest] = positionals;
+  const sub = first !== undefined && SUBCOMMANDS.has(first) ? first : 'run';
+  const args = sub === 'run' && first !== 'run' ? positionals : rest;
+  const common: CommonOptions = { params: parseParams(values.param ?? []), logLevel: parseLogLevel(values['log-level']) };
+
+  const only = values.only?.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const rejectFor = (command: string, flags: Record<string, unknown>) => {
+    for (const [flag, value] of Object.entries(flags)) {
+      if (value !== undefined && value !== false) throw new UsageError(`--${flag} does not apply to 'bigrays ${command}'; see bigrays --help`);
+    }
+  };
+  if (sub !== 'graph') rejectFor(sub, { format: values.format });
+  if (sub !== 'run') rejectFor(sub, { only: values.only, from: values.from, 'dry-run': values['dry-run'] });
+
+  if (sub === 'config') {
+    if (args.length > 1) throw new UsageError(`bigrays config takes at most one job file, got: ${args.join(' ')}`);
+    return { kind: 'config', job: args[0], common };
+  }
+  const job = requireJob(sub, args);
+  if (sub === 'plan') return { kind: 'plan', job, common };
+  if (sub === 'graph') {
+    const format = values.format ?? 'mermaid';
+    if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format ${format}: use mermaid or dot`);
+    return { kind: 'graph', job, format, common };
+  }
+  return { kind: 'run', job, only, from: values.from, dryRun: values['dry-run'] ?? false, common };
+}
+
+function requireJob(command: string, args: readonly string[]): string {
+  if (args.length === 0) {
+    throw new UsageError(command === 'run' ? 'no job file given: bigrays ./job.ts (see bigrays --help)' : `bigrays ${command} needs a job file: bigrays ${command} ./job.ts`);
+  }
+  if (args.length > 1) throw new UsageError(`one job file at a time, got: ${args.join(' ')}`);
+  return args[0]!;
+}
+
+function parseParams(pairs: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? '' : pair.slice(0, eq).trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
+      throw new UsageError(`--param ${pair}: write --param name=value, with a name of letters, digits and _ (e.g. --param day=2026-01-01)`);
+    }
+    params[name] = pair.slice(eq + 1);
+  }
+  return params;
+}
+
+function parseLogLevel(level: string | undefined): LogLevelName {
+  if (level === undefined) return 'info';
+  const name = level.toLowerCase();
+  if (!(name in LOG_LEVELS)) throw new UsageError(`--log-level ${level}: use one of ${Object.keys(LOG_LEVELS).join(', ')}`);
+  return name as LogLevelName;
+}

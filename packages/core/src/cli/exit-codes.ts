@@ -1,0 +1,8 @@
+/** The CLI's exit codes (see the README's CLI reference). */
+export const EXIT = {
+  ok: 0,
+  taskFailed: 1,
+  invalid: 2,
+  sigint: 130,
+  sigterm: 143,
+} as const;

@@ -1,0 +1,83 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UsageError, BigraysError } from '../errors/errors.js';
+import { beginJob } from '../job/registry.js';
+import { setRunHost } from '../run/host.js';
+import type { TaskClass } from '../metadata/records.js';
+import type { JobResult } from '../run/job-result.js';
+
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
+
+/** A job file could not be loaded (syntax error, missing import, a throw at the top level). */
+export class JobLoadError extends BigraysError {
+  constructor(file: string, cause: unknown) {
+    super('usage', `could not load job ${file}: ${describeLoadError(cause)}`, { cause });
+  }
+}
+
+/**
+ * Loads a job module once. While it loads, a `bigraysRun()` call inside the
+ * module goes to `onRunRequest` (the first call only; later calls get the
+ * same promise), so the job is never run twice.
+ */
+export async function loadJob(
+  file: string,
+  onRunRequest: (tasks: readonly TaskClass[]) => Promise<JobResult>,
+): Promise<{ requested?: Promise<JobResult> }> {
+  const path = resolve(file);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`job file not found: ${file}`);
+  const ext = extname(path);
+  if (!TS_EXTENSIONS.has(ext) && !JS_EXTENSIONS.has(ext)) {
+    throw new UsageError(`${file}: a job file ends in .ts, .mts, .js or .mjs`);
+  }
+
+  let requested: Promise<JobResult> | undefined;
+  beginJob();
+  setRunHost({
+    request(tasks) {
+      requested ??= onRunRequest(tasks);
+      return requested;
+    },
+  });
+  try {
+    if (TS_EXTENSIONS.has(ext)) await importTypeScript(path);
+    else await import(pathToFileURL(path).href);
+  } catch (error) {
+    // A module that awaits its own bigraysRun() rejects with the run's error: that is the run's outcome, not a load failure.
+    if (!(requested && isRunOutcome(error))) throw new JobLoadError(file, error);
+  } finally {
+    setRunHost(undefined);
+  }
+  return { requested };
+}
+
+function isRunOutcome(error: unknown): boolean {
+  return error instanceof BigraysError && (error.kind === 'job-failed' || error.kind === 'plan' || error.kind === 'configuration' || error.kind === 'task-interface');
+}
+
+async function importTypeScript(path: string): Promise<void> {
+  const { register } = await import('tsx/esm/api');
+  // The job's own tsconfig decides legacy or standard decorators; without one, esbuild's defaults (standard) apply.
+  const unregister = register({ tsconfig: findTsconfig(dirname(path)) ?? false });
+  try {
+    await import(pathToFileURL(path).href);
+  } finally {
+    await unregister();
+  }
+}
+
+function findTsconfig(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const candidate = join(current, 'tsconfig.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(current) === current || existsSync(join(current, 'package.json'))) return undefined;
+  }
+}
+
+function describeLoadError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // esbuild's syntax errors list the location on their own lines; keep them, drop the noise.
+  return error.message.replace(/^Transform failed with \d+ errors?:\n?/, '').trim();
+}

@@ -1,0 +1,19 @@
+/** Keys bigrays itself reads, for `bigrays config`. Users may add any other key. */
+export interface KnownConfigKey {
+  readonly key: string;
+  readonly usedBy: string;
+  readonly secret: boolean;
+  readonly aliasOf?: string;
+}
+
+export const KNOWN_CONFIG_KEYS: readonly KnownConfigKey[] = [
+  { key: 'DB_DSN', usedBy: 'SQL: connection string (postgres://, mysql://, mariadb://, sqlite:)', secret: false },
+  { key: 'DB_USER', usedBy: 'SQL: overrides the user in DB_DSN', secret: false },
+  { key: 'DB_PWD', usedBy: 'SQL: overrides the password in DB_DSN', secret: true },
+  { key: 'S3_ACCESS_KEY_ID', usedBy: 'S3 and SNS: access key id', secret: false },
+  { key: 'S3_SECRET_ACCESS_KEY', usedBy: 'S3 and SNS: secret access key', secret: true },
+  { key: 'AWS_ACCESS_KEY_ID', usedBy: 'S3 and SNS: alias of S3_ACCESS_KEY_ID', secret: false, aliasOf: 'S3_ACCESS_KEY_ID' },
+  { key: 'AWS_SECRET_ACCESS_KEY', usedBy: 'S3 and SNS: alias of S3_SECRET_ACCESS_KEY', secret: true, aliasOf: 'S3_SECRET_ACCESS_KEY' },
+  { key: 'AWS_REGION', usedBy: 'S3 and SNS: region', secret: false },
+  { key: 'AWS_ENDPOINT_URL', usedBy: 'S3 and SNS: compatible endpoint (MinIO, moto, LocalStack)', secret: false },
+];

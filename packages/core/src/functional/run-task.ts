@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { TASK_KEY } from '../metadata/keys.js';
+import type { Constructor, TaskRecord } from '../metadata/records.js';
+import { runJob } from '../run/bigrays-run.js';
+
+/**
+ * Runs one task built from a base class and attribute values, outside the
+ * job being defined (the original's functional interface), and resolves to
+ * its output. Spooled outputs stay until the process exits.
+ *
+ * @example `await runTask(ToCSV, { filename: 'out.csv', input: rows })`
+ */
+export async function runTask<T = unknown>(base: Constructor, attributes: Readonly<Record<string, unknown>>): Promise<T> {
+  const OneOff = class extends (base as new () => object) {
+    constructor() {
+      super();
+      Object.assign(this, attributes);
+    }
+  };
+  Object.defineProperty(OneOff, 'name', { value: base.name });
+  // Recorded directly rather than through @Task(): a one-off task must not join the job being defined.
+  const record: TaskRecord = { name: base.name, options: {}, jobId: 0 };
+  Reflect.defineMetadata(TASK_KEY, record, OneOff);
+  const result = await runJob({ tasks: [OneOff], deferCleanup: true });
+  return result.output<T>(OneOff);
+}

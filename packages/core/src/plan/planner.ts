@@ -1,0 +1,189 @@
+import { ConfigurationError, PlanError, TaskInterfaceError } from '../errors/errors.js';
+import {
+  getInputRecords,
+  getRequiresRecord,
+  getTaskRecord,
+  isTaskClass,
+  resolveUpstream,
+  taskName,
+  type TaskClass,
+} from '../metadata/records.js';
+import { effectiveConfig, envName } from '../config/config.js';
+import { requiredAttributesOf, templateAttributesOf } from '../tasks/task-contract.js';
+import { attributePlaceholders, formatAttribute, type FormatValue } from '../templates/format.js';
+import { getFormatKws } from '../templates/format-kws.js';
+import { resourceUse } from './resource-key.js';
+import { selectTasks, type TaskSelection } from './select-tasks.js';
+import { findCycle } from './cycles.js';
+import type { Plan, PlannedInput, PlannedTask, ResourceAction, ResourceUse } from './plan.js';
+
+/** Everything the planner needs: which tasks, and parameters that override `updateFormatKws`. */
+export interface PlanOptions extends TaskSelection {
+  parameters?: Readonly<Record<string, FormatValue>>;
+}
+
+interface Draft {
+  name: string;
+  taskClass: TaskClass;
+  instance: Record<string, unknown>;
+}
+
+/**
+ * Turns the recorded metadata into a validated, ordered plan. Throws
+ * `TaskInterfaceError`, `PlanError` or `ConfigurationError` listing every
+ * problem of that kind; nothing runs when planning fails.
+ */
+export function buildPlan(options: PlanOptions = {}): Plan {
+  const drafts = selectTasks(options).map(instantiate);
+  checkInterfaces(drafts);
+  const inputs = planInputs(drafts);
+  const parameters = { ...getFormatKws(), ...options.parameters };
+  const resolved = resolveTemplates(drafts, parameters);
+  const resources = drafts.map((d) => {
+    const record = getRequiresRecord(d.taskClass);
+    return record ? resourceUse(record) : undefined;
+  });
+  checkConfiguration(drafts, resources);
+  const actions = resourceActions(resources);
+
+  const tasks: PlannedTask[] = drafts.map((d, i) => ({
+    name: d.name,
+    taskClass: d.taskClass,
+    options: getTaskRecord(d.taskClass)!.options,
+    resource: resources[i],
+    resourceAction: actions[i]!,
+    inputs: inputs[i]!,
+    resolved: resolved[i]!,
+    instance: d.instance,
+  }));
+  return { tasks, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])) };
+}
+
+function instantiate(taskClass: TaskClass): Draft {
+  const name = taskName(taskClass);
+  try {
+    return { name, taskClass, instance: new taskClass() as Record<string, unknown> };
+  } catch (error) {
+    throw new TaskInterfaceError(
+      `${name} could not be created with no arguments (${(error as Error)?.message ?? error}); tasks are instantiated by bigrays: give the constructor no required parameters`,
+    );
+  }
+}
+
+function checkInterfaces(drafts: readonly Draft[]): void {
+  const problems: string[] = [];
+  for (const { name, taskClass, instance } of drafts) {
+    if (typeof instance.run !== 'function') {
+      problems.push(`${name} has no run() method: add one, or extend a built-in task such as SQLQuery or ToS3`);
+    }
+    const inputProps = new Set(getInputRecords(taskClass).map((r) => r.property));
+    const missing = requiredAttributesOf(taskClass).filter((attr) => instance[attr] === undefined && !inputProps.has(attr));
+    for (const attr of missing) {
+      const base = Object.getPrototypeOf(taskClass) as { name?: string };
+      problems.push(`${name} lacks required attribute '${attr}' (required by ${base.name || 'its base class'}): set \`${attr} = ...\` in the class or mark it with @Input(...)`);
+    }
+  }
+  if (problems.length > 0) throw new TaskInterfaceError(problems.join('\n'));
+}
+
+function planInputs(drafts: readonly Draft[]): PlannedInput[][] {
+  const position = new Map(drafts.map((d, i) => [d.taskClass as object, i]));
+  const problems: string[] = [];
+  const edges = new Map<TaskClass, TaskClass[]>();
+
+  const planned = drafts.map(({ name, taskClass }) =>
+    getInputRecords(taskClass).flatMap((record): PlannedInput[] => {
+      let upstream: unknown;
+      try {
+        upstream = resolveUpstream(record);
+      } catch (error) {
+        problems.push(`${name}.${record.property}: @Input(() => ...) threw ${(error as Error)?.message ?? error}`);
+        return [];
+      }
+      if (!isTaskClass(upstream)) {
+        const shown = typeof upstream === 'function' ? upstream.name : String(upstream);
+        problems.push(`${name}.${record.property}: @Input(${shown}) is not a task: decorate ${shown} with @Task()`);
+        return [];
+      }
+      edges.set(taskClass, [...(edges.get(taskClass) ?? []), upstream]);
+      return [{ property: record.property, upstream, upstreamName: taskName(upstream) }];
+    }),
+  );
+  if (problems.length > 0) throw new PlanError(problems.join('\n'), problems);
+
+  const cycle = findCycle(drafts.map((d) => d.taskClass), (node) => edges.get(node) ?? []);
+  if (cycle) {
+    const path = cycle.map((node) => taskName(node)).join(' → ');
+    throw new PlanError(`the tasks' inputs form a cycle: ${path}; a task cannot depend on its own output`);
+  }
+
+  planned.forEach((inputs, i) => {
+    for (const input of inputs) {
+      const at = position.get(input.upstream);
+      const name = drafts[i]!.name;
+      if (at === undefined) {
+        problems.push(`${name}.${input.property} needs the output of ${input.upstreamName}, which is not part of this run: add ${input.upstreamName} to the run (or to --only)`);
+      } else if (at > i) {
+        problems.push(`${name}.${input.property} needs the output of ${input.upstreamName}, which runs after ${name}: run ${input.upstreamName} before ${name}`);
+      }
+    }
+  });
+  if (problems.length > 0) throw new PlanError(problems.join('\n'), problems);
+  return planned;
+}
+
+function resolveTemplates(drafts: readonly Draft[], parameters: Readonly<Record<string, FormatValue>>): Record<string, unknown>[] {
+  const missing = new Map<string, string[]>();
+  const resolved = drafts.map(({ name, taskClass, instance }) => {
+    const out: Record<string, unknown> = {};
+    for (const attr of templateAttributesOf(taskClass)) {
+      const value = instance[attr];
+      const absent = attributePlaceholders(value).filter((p) => parameters[p] === undefined);
+      for (const p of absent) missing.set(p, [...(missing.get(p) ?? []), `${name}.${attr}`]);
+      if (absent.length === 0 && value !== undefined) out[attr] = formatAttribute(value, parameters);
+    }
+    return out;
+  });
+  if (missing.size > 0) {
+    const problems = [...missing].map(([p, uses]) => `{${p}} has no value (used by ${uses.join(', ')})`);
+    throw new PlanError(
+      `missing parameters:\n${problems.map((p) => `  - ${p}`).join('\n')}\nset them with updateFormatKws({ ... }) in the job or --param name=value on the command line`,
+      problems,
+    );
+  }
+  return resolved;
+}
+
+function checkConfiguration(drafts: readonly Draft[], resources: readonly (ResourceUse | undefined)[]): void {
+  const needs = new Map<string, { use: ResourceUse; tasks: string[] }>();
+  resources.forEach((use, i) => {
+    if (!use) return;
+    const entry = needs.get(use.key) ?? { use, tasks: [] };
+    entry.tasks.push(drafts[i]!.name);
+    needs.set(use.key, entry);
+  });
+  const lines: string[] = [];
+  const variables = new Set<string>();
+  for (const { use, tasks } of needs.values()) {
+    const missing = use.resource.missingConfig(effectiveConfig(use.overrides));
+    if (missing.length === 0) continue;
+    missing.forEach((key) => variables.add(envName(key)));
+    lines.push(`${missing.map(envName).join(', ')} (for ${use.resource.name}, needed by ${tasks.join(', ')})`);
+  }
+  if (lines.length > 0) {
+    throw new ConfigurationError(
+      `missing configuration: set ${lines.join('; ')}. Export the environment variables, or assign BigraysConfig.<KEY> in the job`,
+      [...variables],
+    );
+  }
+}
+
+function resourceActions(resources: readonly (ResourceUse | undefined)[]): ResourceAction[] {
+  let open: ResourceUse | undefined;
+  return resources.map((use) => {
+    if (!use) return 'none';
+    const action: ResourceAction = !open ? 'open' : open.key === use.key ? 'keep' : 'swap';
+    open = use;
+    return action;
+  });
+}

@@ -1,0 +1,51 @@
+import { PlanError } from '../errors/errors.js';
+import { isTaskClass, taskName, type TaskClass } from '../metadata/records.js';
+import { currentJobTasks } from '../job/registry.js';
+
+/** Which tasks a run covers, before validation. */
+export interface TaskSelection {
+  /** Explicit list (`bigraysRun(A, B)`); default: every task of the job, in definition order. */
+  tasks?: readonly TaskClass[];
+  /** Only these task names (CLI `--only`), kept in run order. */
+  only?: readonly string[];
+  /** Start at this task name (CLI `--from`). */
+  from?: string;
+}
+
+export function selectTasks(selection: TaskSelection): TaskClass[] {
+  const explicit = selection.tasks !== undefined && selection.tasks.length > 0;
+  const tasks = explicit ? [...selection.tasks!] : [...currentJobTasks()];
+
+  if (explicit) {
+    const problems: string[] = [];
+    tasks.forEach((task, i) => {
+      if (!isTaskClass(task)) {
+        const shown = typeof task === 'function' ? (task as { name: string }).name || 'an anonymous class' : String(task);
+        problems.push(`bigraysRun() argument ${i + 1} (${shown}) is not a task: decorate the class with @Task()`);
+      } else if (tasks.indexOf(task) !== i) {
+        problems.push(`${taskName(task)} is listed twice in bigraysRun(): a task runs once per job`);
+      }
+    });
+    if (problems.length > 0) throw new PlanError(problems.join('\n'), problems);
+  }
+  if (tasks.length === 0) {
+    throw new PlanError('the job defines no task: decorate at least one class with @Task() (import { Task } from "@bigrays/core")');
+  }
+
+  const names = tasks.map(taskName);
+  const known = `the job's tasks are: ${names.join(', ')}`;
+  const indexOf = (name: string, flag: string): number => {
+    const index = names.indexOf(name);
+    if (index < 0) throw new PlanError(`${flag} ${name}: the job has no task named '${name}'; ${known}`);
+    return index;
+  };
+
+  let selected = tasks;
+  if (selection.from !== undefined) selected = selected.slice(indexOf(selection.from, '--from'));
+  if (selection.only !== undefined) {
+    const wanted = new Set(selection.only.map((name) => tasks[indexOf(name, '--only')]));
+    selected = selected.filter((task) => wanted.has(task));
+    if (selected.length === 0) throw new PlanError(`--only ${selection.only.join(',')} together with --from ${selection.from} selects no task; ${known}`);
+  }
+  return selected;
+}

@@ -1,0 +1,47 @@
+import { envName, type Config } from '../config/config.js';
+
+/**
+ * A resource a task needs open while it runs (a database session, an S3
+ * client). The container creates one instance per opening, calls `open`,
+ * hands the instance to each task's `run`, and calls `close` exactly once.
+ */
+export abstract class Resource {
+  /** Configuration keys that must be set (checked before any task runs). */
+  static requiredConfig: readonly string[] = [];
+
+  /**
+   * The required keys missing from `config`. Override for rules such as
+   * "both or neither"; the default checks `requiredConfig`.
+   */
+  static missingConfig(config: Config): string[] {
+    return this.requiredConfig.filter((key) => config[key] === undefined || config[key] === '');
+  }
+
+  /** Opens the resource with the effective configuration (global values plus per-task overrides). */
+  abstract open(config: Config): Promise<void> | void;
+
+  /**
+   * Closes the resource. `error` is why the job is ending when it failed or
+   * was interrupted: roll back, abort, discard. Must not throw for a resource
+   * that is already broken.
+   */
+  abstract close(error?: unknown): Promise<void> | void;
+
+  /**
+   * Whether the resource can still serve tasks. The runner reopens an
+   * unhealthy resource before the next task (or retry) that needs it.
+   */
+  healthy(): boolean | Promise<boolean> {
+    return true;
+  }
+}
+
+/** A concrete `Resource` subclass. */
+export type ResourceClass<R extends Resource = Resource> = (new () => R) & {
+  requiredConfig: readonly string[];
+  missingConfig(config: Config): string[];
+  name: string;
+};
+
+/** The `BIGRAYS_*` variable names for config keys. */
+export const envNames = (keys: readonly string[]): string[] => keys.map(envName);

@@ -1,0 +1,211 @@
+import { BigraysError, InterruptedError, TaskError } from '../errors/errors.js';
+import { redact } from '../config/secrets.js';
+import type { TaskClass } from '../metadata/records.js';
+import type { Plan, PlannedTask } from '../plan/plan.js';
+import type { Resource } from '../resources/resource.js';
+import { JobResult, type TaskReport } from './job-result.js';
+import type { RunObserver } from './events.js';
+import { ResourceManager, messageOf } from './resource-manager.js';
+import { trapSignals } from './signals.js';
+import { withTaskScope, type Progress, type RunScope, type TaskScope } from './task-context.js';
+import { countsOf } from './counts.js';
+import { recordOutput } from './outputs.js';
+import { getLogger } from '../logging/logger.js';
+
+/** How a run behaves around the plan. */
+export interface RunOptions {
+  /** Receives every run event (the CLI's live view). */
+  observer?: RunObserver;
+  /**
+   * What SIGINT/SIGTERM do during the run. `reraise` (default): close the
+   * resource and clean up, then end the process with the signal. `report`:
+   * clean up and resolve with an interrupted result (the CLI). `none`: do
+   * not listen.
+   */
+  signals?: 'reraise' | 'report' | 'none';
+  /** Plan only: every task is reported as `planned`, nothing runs. */
+  dryRun?: boolean;
+  /** Keep what tasks registered for job end (spooled Datasets) until the process exits. */
+  deferCleanup?: boolean;
+}
+
+const DEFAULT_RETRY_DELAY_MS = 500;
+
+/** Executes a validated plan. Resolves with the result; never rejects for a task failure. */
+export async function executePlan(plan: Plan, options: RunOptions = {}): Promise<JobResult> {
+  const observer = options.observer ?? (() => undefined);
+  const started = performance.now();
+  observer({ type: 'job-start', plan });
+  if (options.dryRun) {
+    const reports = plan.tasks.map((t): TaskReport => ({ name: t.name, status: 'planned', durationMs: 0, attempts: 0 }));
+    const result = new JobResult(reports, new Map(), performance.now() - started);
+    observer({ type: 'job-end', result });
+    return result;
+  }
+  return new Run(plan, observer, options.signals ?? 'reraise', started, options.deferCleanup ?? false).execute();
+}
+
+/** State of one execution of a plan. */
+class Run {
+  private readonly manager: ResourceManager;
+  private readonly outputs = new Map<TaskClass, unknown>();
+  private readonly cleanups: (() => void | Promise<void>)[] = [];
+  private readonly interrupt = new AbortController();
+  private readonly scope: RunScope = { onJobEnd: (fn) => void this.cleanups.push(fn) };
+  private readonly log = getLogger();
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly emit: RunObserver,
+    private readonly signalPolicy: 'reraise' | 'report' | 'none',
+    private readonly started: number,
+    private readonly deferCleanup: boolean,
+  ) {
+    this.manager = new ResourceManager(emit);
+  }
+
+  async execute(): Promise<JobResult> {
+    const trap =
+      this.signalPolicy === 'none' ? undefined : trapSignals((signal) => this.interrupt.abort(new InterruptedError(signal)));
+    const reports: TaskReport[] = [];
+    let failure: unknown;
+    try {
+      for (const [index, step] of this.plan.tasks.entries()) {
+        const skip = this.skipReason(step, failure !== undefined);
+        const report = skip ? skipped(step, skip) : await this.runStep(step, index);
+        reports.push(report);
+        this.emit({ type: 'task-end', task: step.name, index, report });
+        if (report.status === 'failed' && failure === undefined) failure = report.error;
+        // A failed task's resource is closed at once (rolling back what it began); a later task reopens it.
+        if (report.status === 'failed') await this.manager.close(report.error);
+      }
+    } finally {
+      await this.manager.close(this.interruption() ?? failure);
+      if (!this.deferCleanup) await this.runCleanups();
+      trap?.dispose();
+    }
+    const signal = this.interruption()?.signal;
+    const result = new JobResult(reports, this.outputs, performance.now() - this.started, this.manager.closeErrors, signal);
+    this.emit({ type: 'job-end', result });
+    if (signal && this.signalPolicy === 'reraise') trap?.reraise(signal);
+    return result;
+  }
+
+  private interruption(): InterruptedError | undefined {
+    return this.interrupt.signal.aborted ? (this.interrupt.signal.reason as InterruptedError) : undefined;
+  }
+
+  private skipReason(step: PlannedTask, jobFailed: boolean): string | undefined {
+    const interrupted = this.interruption();
+    if (interrupted) return `the job was ${interrupted.message}`;
+    if (jobFailed && !step.options.runWithExceptions) return 'an earlier task failed';
+    const missing = step.inputs.find((input) => !this.outputs.has(input.upstream));
+    if (missing) return `its input ${missing.upstreamName} has no output`;
+    return undefined;
+  }
+
+  private async runStep(step: PlannedTask, index: number): Promise<TaskReport> {
+    const started = performance.now();
+    const retries = step.options.retries ?? 0;
+    const baseDelay = step.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    const instance = step.instance;
+    Object.assign(instance, step.resolved);
+    for (const input of step.inputs) instance[input.property] = this.outputs.get(input.upstream);
+
+    let progress: Progress = {};
+    for (let attempt = 1; ; attempt++) {
+      this.emit({ type: 'task-start', task: step.name, index, attempt });
+      this.log.debug(`task ${step.name} started (attempt ${attempt})`);
+      try {
+        const resource = await this.manager.acquire(step.resource, step.name);
+        const output = await this.attempt(step, resource, (p) => {
+          progress = { ...progress, ...p };
+          this.emit({ type: 'task-progress', task: step.name, ...progress });
+        });
+        this.outputs.set(step.taskClass, output);
+        recordOutput(step.taskClass, output);
+        const durationMs = performance.now() - started;
+        this.log.debug(`task ${step.name} succeeded in ${Math.round(durationMs)} ms`);
+        return { name: step.name, status: 'succeeded', durationMs, attempts: attempt, ...countsOf(output, progress) };
+      } catch (error) {
+        const interrupted = this.interruption();
+        if (attempt <= retries && !interrupted) {
+          const delayMs = baseDelay * 2 ** (attempt - 1);
+          this.emit({ type: 'task-retry', task: step.name, attempt, delayMs, error });
+          this.log.debug(`task ${step.name} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${redact(messageOf(error))}`);
+          await sleep(delayMs, this.interrupt.signal);
+          continue;
+        }
+        const taskError = asTaskError(step.name, interrupted ?? error);
+        this.log.debug(redact(taskError.message));
+        return { name: step.name, status: 'failed', durationMs: performance.now() - started, attempts: attempt, ...progress, error: taskError };
+      }
+    }
+  }
+
+  /** One call of `run()`, raced against the task's timeout and the job's interruption. */
+  private async attempt(step: PlannedTask, resource: Resource | undefined, report: (p: Progress) => void): Promise<unknown> {
+    const controller = new AbortController();
+    const forward = () => controller.abort(this.interrupt.signal.reason);
+    if (this.interrupt.signal.aborted) forward();
+    this.interrupt.signal.addEventListener('abort', forward);
+    const timeout = step.options.timeout;
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(
+            () => controller.abort(new TaskError(step.name, `${step.name} timed out after ${timeout} ms (the timeout option of @Task)`)),
+            timeout,
+          );
+    const stopped = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report };
+    const run = step.instance.run as (resource?: Resource) => unknown;
+    const work = withTaskScope(scope, async () => run.call(step.instance, resource));
+    // The work may settle after a timeout or interruption; its late result is of no use.
+    work.catch(() => undefined);
+    stopped.catch(() => undefined);
+    try {
+      return await Promise.race([work, stopped]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      this.interrupt.signal.removeEventListener('abort', forward);
+      // Tell code still running (a timed-out query) to stop.
+      if (!controller.signal.aborted) controller.abort(new Error('task finished'));
+    }
+  }
+
+  private async runCleanups(): Promise<void> {
+    for (const cleanup of this.cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        this.log.warn(`cleanup after the job failed: ${redact(messageOf(error))}`);
+      }
+    }
+  }
+}
+
+function skipped(step: PlannedTask, reason: string): TaskReport {
+  return { name: step.name, status: 'skipped', durationMs: 0, attempts: 0, reason };
+}
+
+function asTaskError(task: string, error: unknown): TaskError {
+  if (error instanceof TaskError && error.task === task) return error;
+  const userError = error instanceof BigraysError ? error.userError : false;
+  return new TaskError(task, `${task} failed: ${redact(messageOf(error))}`, { cause: error, userError });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,193 @@
+/**
+ * `ToCSV`: the built-in task that writes a table (or text, or bytes) to a
+ * local file.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { constants, copyFile, link, lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Dataset } from '../data/dataset.js';
+import { describeValue, tableInputKind, toCsvReadable, unsupportedInputError } from '../data/table-input.js';
+import { TaskError } from '../errors/errors.js';
+import { currentTask, taskSignal, type Progress } from '../run/task-context.js';
+
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Writes `input` to the local file `filename` and outputs its absolute path.
+ *
+ * `input` may be rows (an array, iterable or async iterable of objects:
+ * written as CSV with a header), a `Dataset` (its CSV file is copied as is),
+ * a string, a Buffer/Uint8Array, or a Readable stream (written as is).
+ *
+ * The file appears complete or not at all: it is written to a temporary file
+ * next to it and then moved into place, and the temporary file is removed on
+ * any failure or abort. An existing file is an error unless `overwrite` is
+ * true; it is left untouched.
+ *
+ * A base class: extend it and decorate the subclass with `@Task()`.
+ *
+ * @example
+ * \@Task()
+ * class ExportPredictions extends ToCSV {
+ *   \@Input(MakePredictions) input!: Row[];
+ *   filename = 'out/{run_date}/predictions.csv';
+ * }
+ */
+export class ToCSV {
+  static requiredAttributes: readonly string[] = ['filename', 'input'];
+  static templateAttributes: readonly string[] = ['filename'];
+
+  /** Where to write, relative to the working directory unless absolute. Missing directories are created. */
+  filename!: string;
+  /** What to write: rows, a Dataset, a string, bytes or a Readable. */
+  input!: unknown;
+  /** Replace an existing file. Default `false`: an existing file is an error and is left untouched. */
+  overwrite = false;
+
+  /** Writes the file; resolves to its absolute path. */
+  async run(): Promise<string> {
+    const task = this.constructor.name;
+    const scope = currentTask();
+    const signal = taskSignal();
+    signal.throwIfAborted();
+
+    if (typeof this.filename !== 'string' || this.filename === '') {
+      throw new TaskError(task, `${task}.filename must be a non-empty path; got ${describeValue(this.filename)}`);
+    }
+    const kind = tableInputKind(this.input);
+    if (kind === undefined) {
+      const err = unsupportedInputError(this.input, `${task}.input`);
+      throw new TaskError(task, err.message, { cause: err });
+    }
+
+    const target = resolve(this.filename);
+    const dir = dirname(target);
+    await fsStep(task, `create the directory ${dir}`, () => mkdir(dir, { recursive: true }));
+    await this.#checkTarget(task, target);
+
+    let rows: number | undefined = kind === 'dataset' ? (this.input as Dataset).rowCount : undefined;
+    let bytes = 0;
+    let lastReport = 0;
+    const report = (force: boolean) => {
+      const now = Date.now();
+      if (!force && now - lastReport < PROGRESS_INTERVAL_MS) return;
+      lastReport = now;
+      const progress: Progress = { bytes };
+      if (rows !== undefined) progress.rows = rows;
+      // Called from stream callbacks, which need not run in the task's async context: use the captured scope.
+      scope?.report(progress);
+    };
+
+    const source: Readable = toCsvReadable(this.input, {
+      label: `${task}.input`,
+      onProgress: (p) => {
+        rows = p.rows;
+      },
+    });
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, cb) {
+        bytes += chunk.length;
+        report(false);
+        cb(null, chunk);
+      },
+    });
+    // Hidden, unique and in the same directory, so the final rename/link never crosses file systems.
+    const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const out = createWriteStream(temp, { flags: 'wx' });
+
+    try {
+      await pipeline(source, counter, out, { signal });
+      signal.throwIfAborted();
+    } catch (err) {
+      await closed(out);
+      await rm(temp, { force: true });
+      if (signal.aborted) throw err;
+      throw new TaskError(task, `${task}: writing ${target} failed: ${messageOf(err)}`, { cause: err, userError: false });
+    }
+
+    try {
+      await this.#publish(task, temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+    report(true);
+    return target;
+  }
+
+  async #checkTarget(task: string, target: string): Promise<void> {
+    const existing = await lstat(target).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw new TaskError(task, `${task}: cannot check ${target}: ${err.message}`, { cause: err });
+    });
+    if (existing === undefined) return;
+    if (existing.isDirectory()) {
+      throw new TaskError(task, `${task}: ${target} is a directory; set filename to a file path`);
+    }
+    if (!this.overwrite) throw existsError(task, target);
+  }
+
+  /**
+   * Moves the finished temporary file into place. Without `overwrite`, a hard
+   * link publishes it only if the name is still free (an atomic check, unlike
+   * test-then-rename), so a file created meanwhile is never replaced.
+   */
+  async #publish(task: string, temp: string, target: string): Promise<void> {
+    if (this.overwrite) {
+      await fsStep(task, `move the finished file to ${target}`, () => rename(temp, target));
+      return;
+    }
+    try {
+      await link(temp, target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw existsError(task, target);
+      if (!LINK_UNSUPPORTED.has(code ?? '')) {
+        throw new TaskError(task, `${task}: cannot create ${target}: ${messageOf(err)}`, { cause: err });
+      }
+      // No hard links on this file system: COPYFILE_EXCL still never replaces a file, though not atomically.
+      try {
+        await copyFile(temp, target, constants.COPYFILE_EXCL);
+      } catch (copyErr) {
+        if ((copyErr as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(task, target);
+        await rm(target, { force: true });
+        throw new TaskError(task, `${task}: cannot create ${target}: ${messageOf(copyErr)}`, { cause: copyErr });
+      }
+    }
+  }
+}
+
+/** Error codes of file systems without hard links (FAT, some network and container mounts). */
+const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+function existsError(task: string, target: string): TaskError {
+  return new TaskError(
+    task,
+    `${task}: ${target} already exists and was left untouched; set \`overwrite = true\` on the task to replace it`,
+  );
+}
+
+async function fsStep(task: string, what: string, fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    throw new TaskError(task, `${task}: cannot ${what}: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+/** Waits until the file descriptor is closed, so the file can be removed on every platform. */
+function closed(out: WriteStream): Promise<void> {
+  if (out.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    out.once('close', resolve);
+    out.destroy();
+  });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
