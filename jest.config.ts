@@ -3,7 +3,7 @@ import type { Config } from 'jest';
 
 // ESM throughout: ts-jest emits ES modules, Node runs them with --experimental-vm-modules.
 const transformFor = (tsconfig: string): Config['transform'] => ({
-  '^.+\\.m?tsx?$': ['ts-jest', { useESM: true, tsconfig, isolatedModules: true, diagnostics: false }],
+  '^.+\\.m?tsx?$': ['ts-jest', { useESM: true, tsconfig, diagnostics: false }],
 });
 
 const shared: Config = {

@@ -28,7 +28,20 @@ function exitAfterFlush(code: number): void {
   process.stderr.write('', done);
 }
 
-entry().then(exitAfterFlush, async (error: unknown) => {
+let finished = false;
+// Node exits with code 0 when nothing is left to wait for, even if a task's promise never settled.
+process.on('beforeExit', () => {
+  if (finished) return;
+  finished = true;
+  process.stderr.write('bigrays: the job stopped making progress: a task awaits a promise that can never settle (nothing left to wait for)\n');
+  exitAfterFlush(1);
+});
+
+entry().then((code) => {
+  finished = true;
+  exitAfterFlush(code);
+}, async (error: unknown) => {
+  finished = true;
   const { redact } = await import('../config/secrets.js');
   process.stderr.write(`bigrays: unexpected error: ${redact(error instanceof Error ? String(error.stack) : String(error))}\n`);
   exitAfterFlush(1);

@@ -1,0 +1,3 @@
+import { decoratorSuite } from './decorators.shared.js';
+
+decoratorSuite('standard');
