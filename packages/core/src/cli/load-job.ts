@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError, BigraysError } from '../errors/errors.js';
 import { beginJob } from '../job/registry.js';
@@ -58,26 +58,11 @@ function isRunOutcome(error: unknown): boolean {
 }
 
 async function importTypeScript(path: string): Promise<void> {
-  const { register } = await import('tsx/esm/api');
-  // The job's own tsconfig decides legacy or standard decorators; without one, esbuild's defaults (standard) apply.
-  const unregister = register({ tsconfig: findTsconfig(dirname(path)) ?? false });
-  try {
-    await import(pathToFileURL(path).href);
-  } finally {
-    await unregister();
-  }
-}
-
-function findTsconfig(dir: string): string | undefined {
-  for (let current = dir; ; current = dirname(current)) {
-    const candidate = join(current, 'tsconfig.json');
-    if (existsSync(candidate)) return candidate;
-    if (dirname(current) === current || existsSync(join(current, 'package.json'))) return undefined;
-  }
+  const { compileJob } = await import('./compile-job.js');
+  await import(await compileJob(path));
 }
 
 function describeLoadError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  // esbuild's syntax errors list the location on their own lines; keep them, drop the noise.
-  return error.message.replace(/^Transform failed with \d+ errors?:\n?/, '').trim();
+  return error.message.trim();
 }

@@ -1,10 +1,13 @@
-import { Logger } from 'tslog';
+import { createRequire } from 'node:module';
+import type { Logger } from 'tslog';
 
-/** tslog's level ids; 7 is above `fatal`, i.e. silent. */
+/** tslog's level ids; `silent` hides output. */
 export const LOG_LEVELS = { silly: 0, trace: 1, debug: 2, info: 3, warn: 4, error: 5, fatal: 6, silent: 7 } as const;
 export type LogLevelName = keyof typeof LOG_LEVELS;
 
 let logger: Logger<unknown> | undefined;
+/** A level set before the logger exists; applied when it is created. */
+let pendingLevel: LogLevelName | undefined;
 
 /**
  * The `bigrays` logger (tslog). Library use logs nothing: it starts with
@@ -13,22 +16,41 @@ let logger: Logger<unknown> | undefined;
  * from `--log-level` (default `info`).
  */
 export function getLogger(): Logger<unknown> {
-  logger ??= new Logger({
-    name: 'bigrays',
-    type: 'hidden',
-    minLevel: LOG_LEVELS.info,
-    mask: { keys: ['DB_PWD', 'password', 'S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY', 'secretAccessKey'], caseInsensitive: true },
-  });
+  if (!logger) {
+    // Loaded on first use (require of an ES module, Node ≥ 20.19): tslog costs ~70 ms of start-up that a job that never logs should not pay.
+    const { Logger: TsLogger } = createRequire(import.meta.url)('tslog') as typeof import('tslog');
+    logger = new TsLogger({
+      name: 'bigrays',
+      type: 'hidden',
+      minLevel: LOG_LEVELS.info,
+      mask: { keys: ['DB_PWD', 'password', 'S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY', 'secretAccessKey'], caseInsensitive: true },
+    });
+    if (pendingLevel) applyLevel(logger, pendingLevel);
+  }
   return logger;
 }
 
-/** Sets the `bigrays` logger's level by name. */
+/**
+ * The logger if a message at `level` could be shown, else undefined.
+ * bigrays' own code logs through this, so it never loads tslog for
+ * messages nobody would see.
+ */
+export function activeLogger(level: LogLevelName): Logger<unknown> | undefined {
+  if (logger) return logger;
+  return pendingLevel !== undefined && LOG_LEVELS[pendingLevel] <= LOG_LEVELS[level] ? getLogger() : undefined;
+}
+
+/** Sets the `bigrays` logger's level by name (`silent` hides everything). */
 export function setLogLevel(level: LogLevelName): void {
-  const settings = getLogger().settings;
+  pendingLevel = level;
+  if (logger) applyLevel(logger, level);
+}
+
+function applyLevel(target: Logger<unknown>, level: LogLevelName): void {
   if (level === 'silent') {
-    settings.type = 'hidden';
+    target.settings.type = 'hidden';
     return;
   }
-  settings.type = 'pretty';
-  settings.minLevel = LOG_LEVELS[level];
+  target.settings.type = 'pretty';
+  target.settings.minLevel = LOG_LEVELS[level];
 }

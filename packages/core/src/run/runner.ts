@@ -10,7 +10,7 @@ import { trapSignals } from './signals.js';
 import { withTaskScope, type Progress, type RunScope, type TaskScope } from './task-context.js';
 import { countsOf } from './counts.js';
 import { recordOutput } from './outputs.js';
-import { getLogger } from '../logging/logger.js';
+import { activeLogger } from '../logging/logger.js';
 
 /** How a run behaves around the plan. */
 export interface RunOptions {
@@ -52,7 +52,6 @@ class Run {
   private readonly cleanups: (() => void | Promise<void>)[] = [];
   private readonly interrupt = new AbortController();
   private readonly scope: RunScope = { onJobEnd: (fn) => void this.cleanups.push(fn) };
-  private readonly log = getLogger();
 
   constructor(
     private readonly plan: Plan,
@@ -115,7 +114,7 @@ class Run {
     let progress: Progress = {};
     for (let attempt = 1; ; attempt++) {
       this.emit({ type: 'task-start', task: step.name, index, attempt });
-      this.log.debug(`task ${step.name} started (attempt ${attempt})`);
+      activeLogger('debug')?.debug(`task ${step.name} started (attempt ${attempt})`);
       try {
         const resource = await this.manager.acquire(step.resource, step.name);
         const output = await this.attempt(step, resource, (p) => {
@@ -125,19 +124,19 @@ class Run {
         this.outputs.set(step.taskClass, output);
         recordOutput(step.taskClass, output);
         const durationMs = performance.now() - started;
-        this.log.debug(`task ${step.name} succeeded in ${Math.round(durationMs)} ms`);
+        activeLogger('debug')?.debug(`task ${step.name} succeeded in ${Math.round(durationMs)} ms`);
         return { name: step.name, status: 'succeeded', durationMs, attempts: attempt, ...countsOf(output, progress) };
       } catch (error) {
         const interrupted = this.interruption();
         if (attempt <= retries && !interrupted) {
           const delayMs = baseDelay * 2 ** (attempt - 1);
           this.emit({ type: 'task-retry', task: step.name, attempt, delayMs, error });
-          this.log.debug(`task ${step.name} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${redact(messageOf(error))}`);
+          activeLogger('debug')?.debug(`task ${step.name} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${redact(messageOf(error))}`);
           await sleep(delayMs, this.interrupt.signal);
           continue;
         }
         const taskError = asTaskError(step.name, interrupted ?? error);
-        this.log.debug(redact(taskError.message));
+        activeLogger('debug')?.debug(redact(taskError.message));
         return { name: step.name, status: 'failed', durationMs: performance.now() - started, attempts: attempt, ...progress, error: taskError };
       }
     }
@@ -181,7 +180,7 @@ class Run {
       try {
         await cleanup();
       } catch (error) {
-        this.log.warn(`cleanup after the job failed: ${redact(messageOf(error))}`);
+        activeLogger('warn')?.warn(`cleanup after the job failed: ${redact(messageOf(error))}`);
       }
     }
   }

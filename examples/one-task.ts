@@ -1,0 +1,3 @@
+import { Task } from '@bigrays/core';
+@Task() class One { run() { return 1; } }
+void One;
