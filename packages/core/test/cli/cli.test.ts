@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startCli, normalize, waitFor, REPO } from '../../../../test/helpers/cli.js';
+import { runCli, startCli, normalize, waitFor, REPO, BIN } from '../../../../test/helpers/cli.js';
 
 const FIXTURES = join(REPO, 'packages', 'core', 'test', 'fixtures');
 const job = (name: string) => join(FIXTURES, 'jobs', name);
@@ -134,6 +134,23 @@ describe('plan, graph, config, help, version', () => {
     expect(help.stdout).toContain('bigrays plan <job>');
     const version = runCli(['--version']);
     expect(version.stdout.trim()).toMatch(/^bigrays \d+\.\d+\.\d+$/);
+  });
+});
+
+describe('terminal view', () => {
+  it('redraws a live task list with elapsed time and rows/bytes so far, then a summary', () => {
+    // `script` gives the CLI a pseudo-terminal, as a person running it would have.
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${BIN} ${job('slow.ts')}`, '/dev/null'], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, TERM: 'xterm' },
+    });
+    const out = r.stdout;
+    expect(out).toMatch(/\x1b\[\d+F/); // cursor moved back up to redraw in place
+    expect(out).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]\x1b\[0m Slow {2}\x1b\[2m\d+ ms\x1b\[0m {2}\d,000 rows · \d+ KiB/); // live progress
+    expect(out).toContain('10,000 rows · 640 KiB');
+    expect(out).toMatch(/Summary\x1b\[0m: 4 tasks/);
+    expect(out).toContain('Never skipped: an earlier task failed');
   });
 });
 
