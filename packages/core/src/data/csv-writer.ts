@@ -11,6 +11,7 @@
  */
 
 import { Readable } from 'node:stream';
+import { ChunkBuilder } from './chunk-builder.js';
 
 /** A table row: column name to value. */
 export type Row = Record<string, unknown>;
@@ -64,6 +65,39 @@ function encodeBytes(v: Uint8Array): string {
   return HEX_PREFIX + buf.toString('hex');
 }
 
+const PAD2: string[] = [];
+for (let i = 0; i < 100; i++) PAD2.push(i < 10 ? '0' + i : '' + i);
+const PAD3: string[] = [];
+for (let i = 0; i < 1000; i++) PAD3.push(i < 10 ? '00' + i : i < 100 ? '0' + i : '' + i);
+const DAY_MS = 86_400_000;
+let cachedDay = NaN;
+let cachedDayPrefix = '';
+
+/**
+ * `Date.prototype.toISOString()`, 6-7x faster: the native call costs ~400 ns,
+ * and a timestamp column usually repeats the same day many times, so the
+ * `YYYY-MM-DDT` prefix is cached and only the time of day is formatted.
+ * An invalid Date is null (empty), as in `JSON.stringify`.
+ */
+function encodeDate(d: Date): string {
+  const t = d.getTime();
+  if (t !== t) return '';
+  const day = Math.floor(t / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    // Native formatting handles the odd years (negative, > 9999) once per day.
+    cachedDayPrefix = d.toISOString().slice(0, -13);
+  }
+  let rest = t - day * DAY_MS;
+  const h = (rest / 3_600_000) | 0;
+  rest -= h * 3_600_000;
+  const m = (rest / 60_000) | 0;
+  rest -= m * 60_000;
+  const s = (rest / 1000) | 0;
+  rest -= s * 1000;
+  return cachedDayPrefix + PAD2[h] + ':' + PAD2[m] + ':' + PAD2[s] + '.' + PAD3[rest] + 'Z';
+}
+
 // BigInts nested in objects would make JSON.stringify throw; write them as strings.
 function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
@@ -94,10 +128,7 @@ export function encodeCsvValue(v: unknown): string {
       return '';
     case 'object':
       if (v === null) return '';
-      if (v instanceof Date) {
-        const t = v.getTime();
-        return t === t ? v.toISOString() : '';
-      }
+      if (v instanceof Date) return encodeDate(v);
       if (v instanceof Uint8Array) return encodeBytes(v);
       {
         const json = JSON.stringify(v, jsonReplacer) as string | undefined;
@@ -225,7 +256,7 @@ class CsvRowStream extends Readable {
   private readonly asyncIt: AsyncIterator<CsvSourceRow> | undefined;
   private columns: readonly string[] | undefined;
   private readonly header: boolean;
-  private readonly chunkSize: number;
+  private readonly chunk: ChunkBuilder;
   private readonly onProgress: ((p: CsvProgress) => void) | undefined;
   private rows = 0;
   private bytes = 0;
@@ -238,13 +269,14 @@ class CsvRowStream extends Readable {
   constructor(source: Iterable<CsvSourceRow> | AsyncIterable<CsvSourceRow>, options: RowsToCsvOptions) {
     const chunkSize = options.chunkSize ?? DEFAULT_CHUNK;
     super({ highWaterMark: chunkSize });
-    this.chunkSize = chunkSize;
+    this.chunk = new ChunkBuilder(chunkSize);
     this.header = options.header ?? true;
     this.onProgress = options.onProgress;
     this.columns = options.columns;
     if (this.columns === undefined && Array.isArray(source) && source.length > 0 && !Array.isArray(source[0])) {
       this.columns = columnsOf(source as Row[]);
     }
+    if (this.columns !== undefined) this.addHeader();
     if (Symbol.iterator in source) this.syncIt = source[Symbol.iterator]();
     else this.asyncIt = source[Symbol.asyncIterator]();
   }
@@ -255,23 +287,22 @@ class CsvRowStream extends Readable {
   }
 
   private pumpSync(it: Iterator<CsvSourceRow>): void {
+    const chunk = this.chunk;
     try {
       for (;;) {
-        let chunk = this.rows === 0 && !this.ended ? this.start(undefined) : '';
-        let done = false;
         let rows = 0;
-        while (chunk.length < this.chunkSize) {
+        let done = false;
+        while (!chunk.full) {
           const r = it.next();
           if (r.done === true) {
             done = true;
             break;
           }
-          if (this.columns === undefined) chunk += this.start(r.value);
-          chunk += this.encode(r.value);
+          chunk.add(this.encode(r.value, rows));
           rows++;
         }
         if (done) this.ended = true;
-        const more = this.emitChunk(chunk, rows);
+        const more = this.pushChunk(rows);
         if (done) return this.finish();
         if (!more) return;
       }
@@ -282,25 +313,24 @@ class CsvRowStream extends Readable {
   }
 
   private async pumpAsync(it: AsyncIterator<CsvSourceRow>): Promise<void> {
+    const chunk = this.chunk;
     this.pumping = true;
     try {
       for (;;) {
-        let chunk = this.rows === 0 && !this.ended ? this.start(undefined) : '';
-        let done = false;
         let rows = 0;
-        while (chunk.length < this.chunkSize) {
+        let done = false;
+        while (!chunk.full) {
           const r = await it.next();
           if (this.destroyed) return;
           if (r.done === true) {
             done = true;
             break;
           }
-          if (this.columns === undefined) chunk += this.start(r.value);
-          chunk += this.encode(r.value);
+          chunk.add(this.encode(r.value, rows));
           rows++;
         }
         if (done) this.ended = true;
-        const more = this.emitChunk(chunk, rows);
+        const more = this.pushChunk(rows);
         if (done) return this.finish();
         if (!more) return;
       }
@@ -312,37 +342,36 @@ class CsvRowStream extends Readable {
     }
   }
 
-  /**
-   * Returns the header (once), choosing the columns from `first` when they
-   * are not known yet. Called with `undefined` before the first row, when the
-   * columns may already be known.
-   */
-  private start(first: CsvSourceRow | undefined): string {
-    if (this.columns === undefined) {
-      if (first === undefined) return '';
-      if (Array.isArray(first)) {
-        throw new TypeError('rowsToCsvStream: rows are arrays, so the column names must be given in `columns`');
-      }
-      this.columns = Object.keys(first as Row);
-    }
-    if (this.headerSent || !this.header) return '';
+  private addHeader(): void {
+    if (this.header && !this.headerSent) this.chunk.add(encodeCsvHeader(this.columns!));
     this.headerSent = true;
-    return encodeCsvHeader(this.columns);
   }
 
-  private encode(row: CsvSourceRow): string {
+  private encode(row: CsvSourceRow, inChunk: number): string {
     if (typeof row !== 'object' || row === null) {
       throw new TypeError(
-        `rowsToCsvStream: row ${this.rows + 1} is ${row === null ? 'null' : typeof row}; expected an object (or an array of values)`,
+        `rowsToCsvStream: row ${this.rows + inChunk + 1} is ${row === null ? 'null' : typeof row}; expected an object (or an array of values)`,
       );
     }
-    return Array.isArray(row) ? encodeCsvRow(row) : encodeCsvRecord(row as Row, this.columns!);
+    if (Array.isArray(row)) {
+      if (this.columns === undefined) {
+        throw new TypeError('rowsToCsvStream: rows are arrays, so the column names must be given in `columns`');
+      }
+      return encodeCsvRow(row);
+    }
+    if (this.columns === undefined) {
+      // Not an array source: the first row decides (later rows may not be readable twice).
+      this.columns = Object.keys(row);
+      this.addHeader();
+    }
+    return encodeCsvRecord(row as Row, this.columns);
   }
 
-  private emitChunk(chunk: string, rows: number): boolean {
+  /** Pushes the collected chunk; false when the consumer wants no more for now. */
+  private pushChunk(rows: number): boolean {
     this.rows += rows;
-    if (chunk.length === 0) return true;
-    const buf = Buffer.from(chunk, 'utf8');
+    const buf = this.chunk.take();
+    if (buf === undefined) return true;
     this.bytes += buf.length;
     if (this.onProgress !== undefined) {
       const now = Date.now();

@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { currentTask } from '../run/task-context.js';
+import { ChunkBuilder } from './chunk-builder.js';
 import { COLUMN_TYPES, type ColumnType } from './column-types.js';
 import { encodeCsvHeader, encodeCsvString, encodeCsvValue, type Row } from './csv-writer.js';
 import { DATASET_INIT, Dataset } from './dataset.js';
@@ -28,7 +29,7 @@ export interface DatasetWriterOptions {
   dir?: string;
 }
 
-/** Characters buffered before a write to the file: big writes, few syscalls. */
+/** Bytes buffered before a write to the file: big writes, few syscalls. */
 const FLUSH_AT = 64 * 1024;
 const LF = 10;
 
@@ -57,7 +58,7 @@ export class DatasetWriter {
   readonly #encoders: Encoder[];
   readonly #out: WriteStream;
   readonly #headerLength: number;
-  #buf: string;
+  readonly #chunk = new ChunkBuilder(FLUSH_AT);
   #rows = 0;
   #raw = false;
   /** The last raw byte written was not a newline: a row written next needs one first. */
@@ -74,8 +75,9 @@ export class DatasetWriter {
     this.#names = columns.map((c) => c.name);
     this.#encoders = columns.map((c) => encoderFor(c.type));
     this.#out = out;
-    this.#buf = encodeCsvHeader(this.#names);
-    this.#headerLength = Buffer.byteLength(this.#buf);
+    const header = encodeCsvHeader(this.#names);
+    this.#headerLength = Buffer.byteLength(header);
+    this.#chunk.add(header);
     out.on('error', (err) => {
       this.#error ??= err;
     });
@@ -146,11 +148,11 @@ export class DatasetWriter {
     }
     if (this.#rawOpenLine) {
       this.#rawOpenLine = false;
-      this.#buf += '\n';
+      line = '\n' + line;
     }
-    this.#buf += line + '\n';
+    this.#chunk.add(line + '\n');
     this.#rows++;
-    return this.#buf.length >= FLUSH_AT ? this.#flush() : undefined;
+    return this.#chunk.full ? this.#flush() : undefined;
   }
 
   /**
@@ -168,10 +170,9 @@ export class DatasetWriter {
         if (this.#state !== 'open') return cb(new Error(`DatasetWriter for ${this.path} is ${this.#state}`));
         if (this.#error !== undefined) return cb(this.#error);
         if (chunk.length === 0) return cb();
-        if (this.#buf.length > 0) {
-          this.#out.write(this.#buf);
-          this.#buf = '';
-        }
+        // Rows (or the header) written before the raw bytes go first.
+        const pending = this.#chunk.take();
+        if (pending !== undefined) this.#out.write(pending);
         this.#rawOpenLine = chunk[chunk.length - 1] !== LF;
         if (this.#out.write(chunk)) cb();
         else this.#waitDrain().then(() => cb(), cb);
@@ -200,9 +201,9 @@ export class DatasetWriter {
   async #finish(rowCount: number): Promise<Dataset> {
     const out = this.#out;
     try {
-      if (this.#rawOpenLine) this.#buf += '\n';
-      if (this.#buf.length > 0) out.write(this.#buf);
-      this.#buf = '';
+      if (this.#rawOpenLine) this.#chunk.add('\n');
+      const pending = this.#chunk.take();
+      if (pending !== undefined) out.write(pending);
       out.end();
       await once(out, 'close');
       if (this.#error !== undefined) throw this.#error;
@@ -234,7 +235,7 @@ export class DatasetWriter {
     if (this.#finishing !== undefined) await this.#finishing.catch(() => undefined);
     if (this.#dataset !== undefined) return this.#dataset.delete();
     this.#state = 'aborted';
-    this.#buf = '';
+    this.#chunk.take();
     const out = this.#out;
     if (!out.closed) {
       const closed = once(out, 'close').catch(() => undefined);
@@ -250,8 +251,7 @@ export class DatasetWriter {
   }
 
   #flush(): Promise<void> | undefined {
-    const ok = this.#out.write(this.#buf);
-    this.#buf = '';
+    const ok = this.#out.write(this.#chunk.take()!);
     return ok ? undefined : this.#waitDrain();
   }
 

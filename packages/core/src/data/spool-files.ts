@@ -50,11 +50,19 @@ export function liveSpoolFiles(): string[] {
   return [...live];
 }
 
-/** Deletes every registered spool file now (missing files are ignored). */
+/**
+ * Deletes every registered spool file now (missing files are ignored), and
+ * the per-process spool directory; a later writer creates a new one.
+ * Call it only when no writer is active.
+ */
 export async function deleteAllSpoolFiles(): Promise<void> {
   const paths = [...live];
   live.clear();
   await Promise.all(paths.map((p) => rm(p, { force: true })));
+  const dir = spoolDirectory;
+  spoolDirectory = undefined;
+  // Also the backstop for hosts where the 'exit' hook cannot fire (Jest gives each test file its own `process`).
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 }
 
 function installExitHook(): void {

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { constants, copyFile, link, lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Dataset } from '../data/dataset.js';
 import { describeValue, tableInputKind, toCsvReadable, unsupportedInputError } from '../data/table-input.js';
@@ -67,28 +67,44 @@ export class ToCSV {
 
     const target = resolve(this.filename);
     const dir = dirname(target);
-    await fsStep(task, `create the directory ${dir}`, () => mkdir(dir, { recursive: true }));
-    await this.#checkTarget(task, target);
+    try {
+      await fsStep(task, `create the directory ${dir}`, () => mkdir(dir, { recursive: true }));
+      await this.#checkTarget(task, target);
+    } catch (err) {
+      // A stream input (an open file, an HTTP body) would otherwise stay open with nobody to read it.
+      if (kind === 'stream' && this.input instanceof Readable) this.input.destroy();
+      throw err;
+    }
 
-    let rows: number | undefined = kind === 'dataset' ? (this.input as Dataset).rowCount : undefined;
+    const dataset = kind === 'dataset' ? (this.input as Dataset) : undefined;
+    let rows: number | undefined;
     let bytes = 0;
     let lastReport = 0;
-    const report = (force: boolean) => {
+    const report = (done: boolean) => {
       const now = Date.now();
-      if (!force && now - lastReport < PROGRESS_INTERVAL_MS) return;
+      if (!done && now - lastReport < PROGRESS_INTERVAL_MS) return;
       lastReport = now;
       const progress: Progress = { bytes };
-      if (rows !== undefined) progress.rows = rows;
+      // A Dataset is copied as bytes; its rows are estimated from the share of bytes copied.
+      if (dataset !== undefined) {
+        progress.rows = done ? dataset.rowCount : Math.floor((dataset.rowCount * bytes) / Math.max(1, dataset.byteLength));
+      } else if (rows !== undefined) progress.rows = rows;
       // Called from stream callbacks, which need not run in the task's async context: use the captured scope.
       scope?.report(progress);
     };
 
-    const source: Readable = toCsvReadable(this.input, {
-      label: `${task}.input`,
-      onProgress: (p) => {
-        rows = p.rows;
-      },
-    });
+    let source: Readable;
+    try {
+      source = toCsvReadable(this.input, {
+        label: `${task}.input`,
+        onProgress: (p) => {
+          rows = p.rows;
+        },
+      });
+    } catch (err) {
+      // E.g. a Dataset deleted before this task ran.
+      throw new TaskError(task, `${task}: cannot read the input: ${messageOf(err)}`, { cause: err });
+    }
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, cb) {
         bytes += chunk.length;
@@ -97,7 +113,8 @@ export class ToCSV {
       },
     });
     // Hidden, unique and in the same directory, so the final rename/link never crosses file systems.
-    const temp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    // The name is cut so that the temporary name stays within the 255-byte file-name limit.
+    const temp = join(dir, `.${basename(target).slice(0, 100)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const out = createWriteStream(temp, { flags: 'wx' });
 
     try {
