@@ -141,6 +141,9 @@ export class DatasetWriter {
       line = n === 0 ? '' : enc[0]!(values[0]);
       for (let i = 1; i < n; i++) line += ',' + enc[i]!(values[i]);
     } else {
+      if (typeof values !== 'object' || values === null) {
+        throw new TypeError(`writeRow: expected an array of values or a row object; got ${values === null ? 'null' : typeof values}`);
+      }
       const row = values as Row;
       const names = this.#names;
       line = n === 0 ? '' : enc[0]!(row[names[0]!]);
@@ -189,9 +192,15 @@ export class DatasetWriter {
    */
   finish(rowCount?: number): Promise<Dataset> {
     if (this.#finishing !== undefined) return this.#finishing;
-    this.#assertOpen('finish');
+    try {
+      this.#assertOpen('finish');
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     if (this.#raw && rowCount === undefined) {
-      throw new TypeError('finish(rowCount): the row count is required when raw CSV was written through rawSink()');
+      return Promise.reject(
+        new TypeError('finish(rowCount): the row count is required when raw CSV was written through rawSink()'),
+      );
     }
     this.#state = 'finishing';
     this.#finishing = this.#finish(rowCount ?? this.#rows);

@@ -112,7 +112,7 @@ describe('DatasetWriter + Dataset', () => {
   it('takes raw CSV body bytes through rawSink, with the row count given to finish()', async () => {
     const w = await DatasetWriter.create([{ name: 'n', type: 'integer' }, { name: 's', type: 'text' }]);
     await pipeline(Readable.from([Buffer.from('1,one\n2,"t'), Buffer.from('wo"\n3,\n')]), w.rawSink());
-    expect(() => w.finish()).toThrow('row count is required');
+    await expect(w.finish()).rejects.toThrow('row count is required');
     const ds = await w.finish(3);
     expect(ds.rowCount).toBe(3);
     expect(await ds.toArray()).toEqual([
@@ -136,6 +136,7 @@ describe('DatasetWriter + Dataset', () => {
     await expect(DatasetWriter.create([{ name: '', type: 'text' }])).rejects.toThrow('non-empty name');
     const w = await DatasetWriter.create([{ name: 'a', type: 'text' }]);
     expect(() => w.writeRow([1, 2])).toThrow('got 2 values for 1 columns');
+    expect(() => w.writeRow(null as never)).toThrow('got null');
     await w.finish();
     expect(() => w.writeRow(['x'])).toThrow('already finished');
   });

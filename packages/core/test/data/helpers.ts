@@ -1,11 +1,21 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { afterAll } from '@jest/globals';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
-/** A fresh empty directory under the OS temp dir. */
+const created: string[] = [];
+
+// Runs after every test file that imports these helpers.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh empty directory under the OS temp dir, removed after the test file. */
 export function tempDir(prefix = 'bigrays-data-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
 }
 
 /** Reads a byte stream to the end as UTF-8 text. */
