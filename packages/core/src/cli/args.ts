@@ -46,6 +46,9 @@ export function parseCommand(argv: readonly string[]): Command {
 
   const [first, ...rest] = positionals;
   const sub = first !== undefined && SUBCOMMANDS.has(first) ? first : 'run';
+  if (sub === 'run' && first !== undefined && positionals.length > 1 && !/[./\\]/.test(first)) {
+    throw new UsageError(`unknown command '${first}': use bigrays <job>, or bigrays plan|graph|config|run <job> (see bigrays --help)`);
+  }
   const args = sub === 'run' && first !== 'run' ? positionals : rest;
   const common: CommonOptions = { params: parseParams(values.param ?? []), logLevel: parseLogLevel(values['log-level']) };
 

@@ -138,3 +138,14 @@ function describeBuildFailure(error: unknown, base: string): string {
     .map((e) => (e.location ? `${resolve(base, e.location.file)}:${e.location.line}:${e.location.column}: ERROR: ${e.text}` : `ERROR: ${e.text}`))
     .join('\n');
 }
+
+/** esbuild's location of a syntax error in a JavaScript file, or undefined if it parses. */
+export async function locateSyntaxError(path: string): Promise<string | undefined> {
+  const esbuild = await import('esbuild');
+  try {
+    await esbuild.transform(readFileSync(path, 'utf8'), { loader: 'js', sourcefile: path, format: 'esm', logLevel: 'silent' });
+    return undefined;
+  } catch (error) {
+    return describeBuildFailure(error, dirname(path));
+  }
+}

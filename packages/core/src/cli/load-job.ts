@@ -7,8 +7,9 @@ import { setRunHost } from '../run/host.js';
 import type { TaskClass } from '../metadata/records.js';
 import type { JobResult } from '../run/job-result.js';
 
-const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
-const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
+// CommonJS jobs (.cts/.cjs) cannot import @bigrays/core, which is ES modules only.
+const TS_EXTENSIONS = new Set(['.ts', '.mts']);
+const JS_EXTENSIONS = new Set(['.js', '.mjs']);
 
 /** A job file could not be loaded (syntax error, missing import, a throw at the top level). */
 export class JobLoadError extends BigraysError {
@@ -27,7 +28,8 @@ export async function loadJob(
   onRunRequest: (tasks: readonly TaskClass[]) => Promise<JobResult>,
 ): Promise<{ requested?: Promise<JobResult> }> {
   const path = resolve(file);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`job file not found: ${file}`);
+  if (!existsSync(path)) throw new UsageError(`job file not found: ${file}`);
+  if (!statSync(path).isFile()) throw new UsageError(`${file} is a directory, not a job file: bigrays ./job.ts`);
   const ext = extname(path);
   if (!TS_EXTENSIONS.has(ext) && !JS_EXTENSIONS.has(ext)) {
     throw new UsageError(`${file}: a job file ends in .ts, .mts, .js or .mjs`);
@@ -43,7 +45,7 @@ export async function loadJob(
   });
   try {
     if (TS_EXTENSIONS.has(ext)) await importTypeScript(path);
-    else await import(pathToFileURL(path).href);
+    else await importJavaScript(path);
   } catch (error) {
     // A module that awaits its own bigraysRun() rejects with the run's error: that is the run's outcome, not a load failure.
     if (!(requested && isRunOutcome(error))) throw new JobLoadError(file, error);
@@ -60,6 +62,20 @@ function isRunOutcome(error: unknown): boolean {
 async function importTypeScript(path: string): Promise<void> {
   const { compileJob } = await import('./compile-job.js');
   await import(await compileJob(path));
+}
+
+async function importJavaScript(path: string): Promise<void> {
+  try {
+    await import(pathToFileURL(path).href);
+  } catch (error) {
+    // Node's ESM SyntaxError carries no location: ask esbuild where it is.
+    if (error instanceof SyntaxError) {
+      const { locateSyntaxError } = await import('./compile-job.js');
+      const located = await locateSyntaxError(path);
+      if (located) throw new Error(located, { cause: error });
+    }
+    throw error;
+  }
 }
 
 function describeLoadError(error: unknown): string {

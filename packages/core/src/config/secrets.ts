@@ -9,9 +9,11 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
-/** Replaces the password of a URL-style DSN (`scheme://user:pass@host`) with a mask. */
-export function maskDsn(dsn: string): string {
-  return dsn.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)([^@]*)@/i, `$1${MASK}@`);
+const DSN_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi;
+
+/** Replaces the password of every URL-style DSN (`scheme://user:pass@host`) in a text with a mask. */
+export function maskDsn(text: string): string {
+  return text.replace(DSN_PASSWORD, `$1${MASK}@`);
 }
 
 /** The password inside a URL-style DSN, if any. */
@@ -38,6 +40,8 @@ export function secretValues(config: Config = BigraysConfig): string[] {
   for (const [key, value] of Object.entries(config)) {
     if (!value) continue;
     if (isSecretKey(key)) values.add(value);
+    const written = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(value)?.[1];
+    if (written) values.add(written);
     const password = dsnPassword(value);
     if (password) values.add(password);
   }
@@ -53,4 +57,32 @@ export function redact(text: string, config: Config = BigraysConfig): string {
   let out = maskDsn(text);
   for (const secret of secretValues(config)) out = out.split(secret).join(MASK);
   return out;
+}
+
+/**
+ * Removes known secrets, in place, from an error and its chain of causes:
+ * messages, stacks and string properties (a URL error's `input` holds the
+ * whole DSN). The errors stay the same objects, so `instanceof` and `code`
+ * still work for the caller.
+ */
+export function scrubError<T>(error: T, config: Config = BigraysConfig): T {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && !seen.has(current) && depth < 16; depth++) {
+    seen.add(current);
+    const target = current as unknown as Record<string, unknown>;
+    for (const key of Object.getOwnPropertyNames(current)) {
+      const value = target[key];
+      if (typeof value !== 'string') continue;
+      const clean = redact(value, config);
+      if (clean === value) continue;
+      try {
+        target[key] = clean;
+      } catch {
+        // A read-only property: nothing to do but leave it.
+      }
+    }
+    current = current.cause;
+  }
+  return error;
 }

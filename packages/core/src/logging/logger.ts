@@ -6,6 +6,25 @@ export const LOG_LEVELS = { silly: 0, trace: 1, debug: 2, info: 3, warn: 4, erro
 export type LogLevelName = keyof typeof LOG_LEVELS;
 
 let logger: Logger<unknown> | undefined;
+
+// Jest's ESM runtime cannot require() an ES module: there, tslog is loaded ahead, asynchronously.
+let preloaded: typeof import('tslog') | undefined;
+if (process.env.JEST_WORKER_ID !== undefined) {
+  import('tslog').then(
+    (module) => (preloaded = module),
+    () => undefined,
+  );
+}
+
+function loadTslog(): typeof import('tslog') {
+  try {
+    // Loaded on first use (require of an ES module, Node ≥ 20.19): tslog costs ~70 ms of start-up that a job that never logs should not pay.
+    return createRequire(import.meta.url)('tslog') as typeof import('tslog');
+  } catch (error) {
+    if (preloaded) return preloaded;
+    throw error;
+  }
+}
 /** A level set before the logger exists; applied when it is created. */
 let pendingLevel: LogLevelName | undefined;
 
@@ -17,8 +36,7 @@ let pendingLevel: LogLevelName | undefined;
  */
 export function getLogger(): Logger<unknown> {
   if (!logger) {
-    // Loaded on first use (require of an ES module, Node ≥ 20.19): tslog costs ~70 ms of start-up that a job that never logs should not pay.
-    const { Logger: TsLogger } = createRequire(import.meta.url)('tslog') as typeof import('tslog');
+    const { Logger: TsLogger } = loadTslog();
     logger = new TsLogger({
       name: 'bigrays',
       type: 'hidden',
@@ -37,7 +55,13 @@ export function getLogger(): Logger<unknown> {
  */
 export function activeLogger(level: LogLevelName): Logger<unknown> | undefined {
   if (logger) return logger;
-  return pendingLevel !== undefined && LOG_LEVELS[pendingLevel] <= LOG_LEVELS[level] ? getLogger() : undefined;
+  if (pendingLevel === undefined || LOG_LEVELS[pendingLevel] > LOG_LEVELS[level]) return undefined;
+  try {
+    return getLogger();
+  } catch {
+    // Logging must never fail a job.
+    return undefined;
+  }
 }
 
 /** Sets the `bigrays` logger's level by name (`silent` hides everything). */

@@ -34,6 +34,14 @@ export function selectTasks(selection: TaskSelection): TaskClass[] {
 
   const names = tasks.map(taskName);
   const known = `the job's tasks are: ${names.join(', ')}`;
+  const duplicates = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
+  if (duplicates.length > 0) {
+    const problems = duplicates.map((name) => {
+      const classes = tasks.filter((t) => taskName(t) === name).map((t) => t.name);
+      return `two tasks are named '${name}' (${classes.join(', ')}): give each a distinct @Task({ name })`;
+    });
+    throw new PlanError(problems.join('\n'), problems);
+  }
   const indexOf = (name: string, flag: string): number => {
     const index = names.indexOf(name);
     if (index < 0) throw new PlanError(`${flag} ${name}: the job has no task named '${name}'; ${known}`);
@@ -43,6 +51,7 @@ export function selectTasks(selection: TaskSelection): TaskClass[] {
   let selected = tasks;
   if (selection.from !== undefined) selected = selected.slice(indexOf(selection.from, '--from'));
   if (selection.only !== undefined) {
+    if (selection.only.length === 0) throw new PlanError(`--only needs task names (--only A,B); ${known}`);
     const wanted = new Set(selection.only.map((name) => tasks[indexOf(name, '--only')]));
     selected = selected.filter((task) => wanted.has(task));
     if (selected.length === 0) throw new PlanError(`--only ${selection.only.join(',')} together with --from ${selection.from} selects no task; ${known}`);

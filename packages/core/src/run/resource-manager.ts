@@ -1,6 +1,6 @@
 import { ResourceError } from '../errors/errors.js';
 import { effectiveConfig } from '../config/config.js';
-import { redact } from '../config/secrets.js';
+import { redact, scrubError } from '../config/secrets.js';
 import type { Resource } from '../resources/resource.js';
 import type { ResourceUse } from '../plan/plan.js';
 import type { RunObserver } from './events.js';
@@ -12,6 +12,8 @@ import type { RunObserver } from './events.js';
  */
 export class ResourceManager {
   private current: { use: ResourceUse; instance: Resource } | undefined;
+  /** An `open()` still in progress; if the job stops meanwhile, it is closed as soon as it opens. */
+  private opening: { instance: Resource; abandoned: boolean } | undefined;
   /** Errors from closing resources; they fail the job. */
   readonly closeErrors: ResourceError[] = [];
 
@@ -27,14 +29,22 @@ export class ResourceManager {
       await this.close();
     }
     const instance = new use.resource();
+    const opening = { instance, abandoned: false };
+    this.opening = opening;
     try {
       await instance.open(effectiveConfig(use.overrides));
     } catch (error) {
       await Promise.resolve().then(() => instance.close(error)).catch(() => undefined);
       throw new ResourceError(use.resource.name, `${task}: could not open ${use.resource.name}: ${redact(messageOf(error))}`, {
-        cause: error,
+        cause: scrubError(error),
         userError: true,
       });
+    } finally {
+      if (this.opening === opening) this.opening = undefined;
+    }
+    if (opening.abandoned) {
+      await Promise.resolve().then(() => instance.close(new Error('the job stopped while the resource was opening'))).catch(() => undefined);
+      throw new ResourceError(use.resource.name, `${task}: ${use.resource.name} opened after the job stopped; closed again`);
     }
     this.current = { use, instance };
     this.emit({ type: 'resource-open', resource: use.resource.name, task });
@@ -43,6 +53,7 @@ export class ResourceManager {
 
   /** Closes the open resource, if any. `error` tells it why the job (or the task) ended badly. */
   async close(error?: unknown): Promise<void> {
+    if (this.opening) this.opening.abandoned = true;
     const open = this.current;
     if (!open) return;
     this.current = undefined;
@@ -51,7 +62,7 @@ export class ResourceManager {
     } catch (closeError) {
       this.closeErrors.push(
         new ResourceError(open.use.resource.name, `${open.use.resource.name} failed to close: ${redact(messageOf(closeError))}`, {
-          cause: closeError,
+          cause: scrubError(closeError),
           userError: false,
         }),
       );

@@ -1,5 +1,5 @@
 import { BigraysError, InterruptedError, TaskError } from '../errors/errors.js';
-import { redact } from '../config/secrets.js';
+import { redact, scrubError } from '../config/secrets.js';
 import type { TaskClass } from '../metadata/records.js';
 import type { Plan, PlannedTask } from '../plan/plan.js';
 import type { Resource } from '../resources/resource.js';
@@ -27,7 +27,11 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Keep what tasks registered for job end (spooled Datasets) until the process exits. */
   deferCleanup?: boolean;
+  /** How long a timed-out or interrupted task may take to clean up before the job goes on. Default 5 s. */
+  abortGraceMs?: number;
 }
+
+const DEFAULT_ABORT_GRACE_MS = 5000;
 
 const DEFAULT_RETRY_DELAY_MS = 500;
 
@@ -42,7 +46,7 @@ export async function executePlan(plan: Plan, options: RunOptions = {}): Promise
     observer({ type: 'job-end', result });
     return result;
   }
-  return new Run(plan, observer, options.signals ?? 'reraise', started, options.deferCleanup ?? false).execute();
+  return new Run(plan, observer, options.signals ?? 'reraise', started, options.deferCleanup ?? false, options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS).execute();
 }
 
 /** State of one execution of a plan. */
@@ -59,6 +63,7 @@ class Run {
     private readonly signalPolicy: 'reraise' | 'report' | 'none',
     private readonly started: number,
     private readonly deferCleanup: boolean,
+    private readonly abortGraceMs: number,
   ) {
     this.manager = new ResourceManager(emit);
   }
@@ -116,8 +121,7 @@ class Run {
       this.emit({ type: 'task-start', task: step.name, index, attempt });
       activeLogger('debug')?.debug(`task ${step.name} started (attempt ${attempt})`);
       try {
-        const resource = await this.manager.acquire(step.resource, step.name);
-        const output = await this.attempt(step, resource, (p) => {
+        const output = await this.attempt(step, (p) => {
           progress = { ...progress, ...p };
           this.emit({ type: 'task-progress', task: step.name, ...progress });
         });
@@ -132,6 +136,8 @@ class Run {
           const delayMs = baseDelay * 2 ** (attempt - 1);
           this.emit({ type: 'task-retry', task: step.name, attempt, delayMs, error });
           activeLogger('debug')?.debug(`task ${step.name} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${redact(messageOf(error))}`);
+          // A retry starts on a freshly opened resource: what the failed attempt began is rolled back, not committed later.
+          await this.manager.close(error);
           await sleep(delayMs, this.interrupt.signal);
           continue;
         }
@@ -142,8 +148,11 @@ class Run {
     }
   }
 
-  /** One call of `run()`, raced against the task's timeout and the job's interruption. */
-  private async attempt(step: PlannedTask, resource: Resource | undefined, report: (p: Progress) => void): Promise<unknown> {
+  /**
+   * One attempt: open (or reuse) the resource, then call `run()`; both raced
+   * against the task's timeout and the job's interruption.
+   */
+  private async attempt(step: PlannedTask, report: (p: Progress) => void): Promise<unknown> {
     const controller = new AbortController();
     const forward = () => controller.abort(this.interrupt.signal.reason);
     if (this.interrupt.signal.aborted) forward();
@@ -157,16 +166,25 @@ class Run {
             timeout,
           );
     const stopped = new Promise<never>((_, reject) => {
+      if (controller.signal.aborted) reject(controller.signal.reason);
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
-    const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report };
-    const run = step.instance.run as (resource?: Resource) => unknown;
-    const work = withTaskScope(scope, async () => run.call(step.instance, resource));
-    // The work may settle after a timeout or interruption; its late result is of no use.
-    work.catch(() => undefined);
     stopped.catch(() => undefined);
+    let work: Promise<unknown> | undefined;
     try {
+      const acquiring = this.manager.acquire(step.resource, step.name);
+      acquiring.catch(() => undefined);
+      const resource = await Promise.race([acquiring, stopped]);
+      controller.signal.throwIfAborted();
+      const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report };
+      const run = step.instance.run as (resource?: Resource) => unknown;
+      work = withTaskScope(scope, async () => run.call(step.instance, resource));
+      work.catch(() => undefined);
       return await Promise.race([work, stopped]);
+    } catch (error) {
+      // Stopped by timeout or interruption: give the task's own abort handling (deleting a temp file, aborting an upload) time to finish.
+      if (work && controller.signal.aborted) await settleWithin(work, this.abortGraceMs);
+      throw error;
     } finally {
       if (timer) clearTimeout(timer);
       this.interrupt.signal.removeEventListener('abort', forward);
@@ -193,7 +211,18 @@ function skipped(step: PlannedTask, reason: string): TaskReport {
 function asTaskError(task: string, error: unknown): TaskError {
   if (error instanceof TaskError && error.task === task) return error;
   const userError = error instanceof BigraysError ? error.userError : false;
-  return new TaskError(task, `${task} failed: ${redact(messageOf(error))}`, { cause: error, userError });
+  return new TaskError(task, `${task} failed: ${redact(messageOf(error))}`, { cause: scrubError(error), userError });
+}
+
+/** Waits for `work` to settle, at most `ms`. */
+function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    work.then(
+      () => (clearTimeout(timer), resolve()),
+      () => (clearTimeout(timer), resolve()),
+    );
+  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -14,6 +14,7 @@ import type { Dataset } from '../data/dataset.js';
 import { describeValue, tableInputKind, toCsvReadable, unsupportedInputError } from '../data/table-input.js';
 import { TaskError } from '../errors/errors.js';
 import { currentTask, taskSignal, type Progress } from '../run/task-context.js';
+import { trackSpoolFile, untrackSpoolFile } from '../data/spool-files.js';
 
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -116,6 +117,8 @@ export class ToCSV {
     // The name is cut so that the temporary name stays within the 255-byte file-name limit.
     const temp = join(dir, `.${basename(target).slice(0, 100)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     const out = createWriteStream(temp, { flags: 'wx' });
+    // Also removed by the exit hook if the process ends before this task's own cleanup runs.
+    trackSpoolFile(temp);
 
     try {
       await pipeline(source, counter, out, { signal });
@@ -123,6 +126,7 @@ export class ToCSV {
     } catch (err) {
       await closed(out);
       await rm(temp, { force: true });
+      untrackSpoolFile(temp);
       if (signal.aborted) throw err;
       throw new TaskError(task, `${task}: writing ${target} failed: ${messageOf(err)}`, { cause: err, userError: false });
     }
@@ -131,6 +135,7 @@ export class ToCSV {
       await this.#publish(task, temp, target);
     } finally {
       await rm(temp, { force: true });
+      untrackSpoolFile(temp);
     }
     report(true);
     return target;
