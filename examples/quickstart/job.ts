@@ -8,12 +8,14 @@
  * elsewhere), queries revenue per country, adds each country's share in a
  * custom task, writes a CSV with ToCSV and prints where the file is.
  */
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BigraysConfig, Input, Task, ToCSV, updateFormatKws } from '@bigrays/core';
 import { SQLExecute, SQLQuery, type Row } from '@bigrays/sql';
 
 const workDir = join(tmpdir(), 'bigrays-quickstart');
+mkdirSync(workDir, { recursive: true });
 BigraysConfig.DB_DSN ??= `sqlite:${join(workDir, 'shop.sqlite')}`;
 updateFormatKws({ since: '2026-01-01', out: join(workDir, 'revenue-by-country.csv') });
 

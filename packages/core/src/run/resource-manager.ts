@@ -35,7 +35,7 @@ export class ResourceManager {
       await instance.open(effectiveConfig(use.overrides));
     } catch (error) {
       await Promise.resolve().then(() => instance.close(error)).catch(() => undefined);
-      throw new ResourceError(use.resource.name, `${task}: could not open ${use.resource.name}: ${redact(messageOf(error))}`, {
+      throw new ResourceError(use.resource.name, `could not open ${use.resource.name}: ${redact(messageOf(error))}`, {
         cause: scrubError(error),
         userError: true,
       });

@@ -224,7 +224,7 @@ describe('resources', () => {
     @Task() @Requires(FailsToOpen) class A { run() { events.push('run A'); } }
     const e1 = (await bigraysRun(A).catch((e: unknown) => e)) as JobFailedError;
     expect(e1.result.report(A)!.error!.cause).toBeInstanceOf(ResourceError);
-    expect(e1.errors[0]!.message).toBe('A failed: A: could not open FailsToOpen: connection refused');
+    expect(e1.errors[0]!.message).toBe('A failed: could not open FailsToOpen: connection refused');
     expect(events).toEqual(['close FailsToOpen']);
 
     @Task() @Requires(FailsToClose) class B { run() { events.push('run B'); } }
