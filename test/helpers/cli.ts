@@ -5,6 +5,13 @@ import { dirname, join } from 'node:path';
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(REPO, 'packages', 'core', 'dist', 'cli', 'bin.js');
 
+/** The environment of a child process: the test's, without Jest's own markers (the CLI must behave as outside Jest). */
+export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.JEST_WORKER_ID;
+  return env;
+}
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -16,7 +23,7 @@ export interface CliResult {
 export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO,
-    env: { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: childEnv({ ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' }),
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -27,7 +34,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
 export function startCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}) {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? REPO,
-    env: { ...process.env, ...options.env, NO_COLOR: '1' },
+    env: childEnv({ ...options.env, NO_COLOR: '1' }),
   });
   let stdout = '';
   let stderr = '';
