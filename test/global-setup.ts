@@ -1,2 +1,29 @@
-// Filled by the services harness (moto for S3/SNS); nothing to start for core tests.
-export default async function globalSetup(): Promise<void> {}
+/**
+ * Jest global setup: starts `moto_server` for the AWS integration tests
+ * (S3, SNS, SQS on one local endpoint) and exports its URL to the test
+ * workers as `BIGRAYS_TEST_MOTO_ENDPOINT` (workers inherit this process's
+ * environment).
+ *
+ * - `BIGRAYS_TEST_MOTO_ENDPOINT` already set: that server is used and none
+ *   is started (e.g. moto in Docker, or LocalStack).
+ * - `moto_server` missing or not starting: with `CI=true` the run fails;
+ *   elsewhere `BIGRAYS_TEST_MOTO_PROBLEM` says why and the suites that need
+ *   it are skipped loudly (see `test/services.ts`).
+ */
+import { startMoto } from './moto/moto-server.mjs';
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.BIGRAYS_TEST_MOTO_ENDPOINT) return;
+  try {
+    const server = await startMoto();
+    globalThis.__BIGRAYS_MOTO__ = server;
+    process.env.BIGRAYS_TEST_MOTO_ENDPOINT = server.endpoint;
+    delete process.env.BIGRAYS_TEST_MOTO_PROBLEM;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (process.env.CI === 'true') {
+      throw new Error(`moto_server is required with CI=true and did not start: ${reason}`);
+    }
+    process.env.BIGRAYS_TEST_MOTO_PROBLEM = reason;
+  }
+}

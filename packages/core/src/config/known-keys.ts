@@ -14,6 +14,8 @@ export const KNOWN_CONFIG_KEYS: readonly KnownConfigKey[] = [
   { key: 'S3_SECRET_ACCESS_KEY', usedBy: 'S3 and SNS: secret access key', secret: true },
   { key: 'AWS_ACCESS_KEY_ID', usedBy: 'S3 and SNS: alias of S3_ACCESS_KEY_ID', secret: false, aliasOf: 'S3_ACCESS_KEY_ID' },
   { key: 'AWS_SECRET_ACCESS_KEY', usedBy: 'S3 and SNS: alias of S3_SECRET_ACCESS_KEY', secret: true, aliasOf: 'S3_SECRET_ACCESS_KEY' },
+  { key: 'S3_SESSION_TOKEN', usedBy: 'S3 and SNS: session token of temporary credentials', secret: true },
+  { key: 'AWS_SESSION_TOKEN', usedBy: 'S3 and SNS: alias of S3_SESSION_TOKEN', secret: true, aliasOf: 'S3_SESSION_TOKEN' },
   { key: 'AWS_REGION', usedBy: 'S3 and SNS: region', secret: false },
   { key: 'AWS_ENDPOINT_URL', usedBy: 'S3 and SNS: compatible endpoint (MinIO, moto, LocalStack)', secret: false },
 ];

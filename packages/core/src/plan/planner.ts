@@ -9,7 +9,7 @@ import {
   type TaskClass,
 } from '../metadata/records.js';
 import { effectiveConfig, envName } from '../config/config.js';
-import { requiredAttributesOf, templateAttributesOf } from '../tasks/task-contract.js';
+import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf } from '../tasks/task-contract.js';
 import { attributePlaceholders, formatAttribute, type FormatValue } from '../templates/format.js';
 import { getFormatKws } from '../templates/format-kws.js';
 import { resourceUse } from './resource-key.js';
@@ -136,11 +136,14 @@ function resolveTemplates(drafts: readonly Draft[], parameters: Readonly<Record<
   const missing = new Map<string, string[]>();
   const resolved = drafts.map(({ name, taskClass, instance }) => {
     const out: Record<string, unknown> = {};
-    for (const attr of templateAttributesOf(taskClass)) {
+    const objectAttributes = new Set(templateObjectAttributesOf(taskClass));
+    for (const attr of new Set([...templateAttributesOf(taskClass), ...objectAttributes])) {
       const value = instance[attr];
-      const absent = attributePlaceholders(value).filter((p) => parameters[p] === undefined);
+      const objects = objectAttributes.has(attr);
+      if (typeof value !== 'string' && !objects) continue;
+      const absent = attributePlaceholders(value, objects).filter((p) => parameters[p] === undefined);
       for (const p of absent) missing.set(p, [...(missing.get(p) ?? []), `${name}.${attr}`]);
-      if (absent.length === 0 && value !== undefined) out[attr] = formatAttribute(value, parameters);
+      if (absent.length === 0 && value !== undefined) out[attr] = formatAttribute(value, parameters, objects);
     }
     return out;
   });

@@ -39,14 +39,21 @@ const PROGRESS_INTERVAL_MS = 100;
  *   filename = 'out/{run_date}/predictions.csv';
  * }
  */
+// Attributes without a default are declared through an interface, not as class fields, so that a
+// subclass can redeclare them with a precise type (`@Input(Upstream) input!: Row[]`) without TS2612.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface ToCSV {
+  /** Where to write, relative to the working directory unless absolute. Missing directories are created. */
+  filename: string;
+  /** What to write: rows, a Dataset, a string, bytes or a Readable. */
+  input: unknown;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ToCSV {
   static requiredAttributes: readonly string[] = ['filename', 'input'];
   static templateAttributes: readonly string[] = ['filename'];
 
-  /** Where to write, relative to the working directory unless absolute. Missing directories are created. */
-  filename!: string;
-  /** What to write: rows, a Dataset, a string, bytes or a Readable. */
-  input!: unknown;
   /** Replace an existing file. Default `false`: an existing file is an error and is left untouched. */
   overwrite = false;
 

@@ -29,12 +29,13 @@ export function formatTemplate(template: string, values: Readonly<Record<string,
 }
 
 /**
- * Formats a template attribute's value: strings directly, and the string
- * values of a plain object (SQL `params`) one level deep. Other values pass through.
+ * Formats a template attribute's value: strings directly, and, when
+ * `objects` is set, the string values of a plain object (SQL `params`) one
+ * level deep. Other values pass through.
  */
-export function formatAttribute(value: unknown, values: Readonly<Record<string, FormatValue>>): unknown {
+export function formatAttribute(value: unknown, values: Readonly<Record<string, FormatValue>>, objects = false): unknown {
   if (typeof value === 'string') return formatTemplate(value, values);
-  if (isPlainObject(value)) {
+  if (objects && isPlainObject(value)) {
     return Object.fromEntries(
       Object.entries(value).map(([k, v]) => [k, typeof v === 'string' ? formatTemplate(v, values) : v]),
     );
@@ -42,10 +43,10 @@ export function formatAttribute(value: unknown, values: Readonly<Record<string, 
   return value;
 }
 
-/** Every placeholder used by an attribute value (string, or plain object of strings). */
-export function attributePlaceholders(value: unknown): string[] {
+/** Every placeholder used by an attribute value (string, or with `objects` a plain object of strings). */
+export function attributePlaceholders(value: unknown, objects = false): string[] {
   if (typeof value === 'string') return placeholders(value);
-  if (isPlainObject(value)) return [...new Set(Object.values(value).flatMap((v) => (typeof v === 'string' ? placeholders(v) : [])))];
+  if (objects && isPlainObject(value)) return [...new Set(Object.values(value).flatMap((v) => (typeof v === 'string' ? placeholders(v) : [])))];
   return [];
 }
 

@@ -121,7 +121,7 @@ describe('planning', () => {
   });
 
   it('lists every missing parameter with the task and attribute using it', async () => {
-    class Templated { static templateAttributes = ['query', 'params']; query!: string; params: Record<string, unknown> = {}; run() { events.push('ran'); } }
+    class Templated { static templateAttributes = ['query']; static templateObjectAttributes = ['params']; query!: string; params: Record<string, unknown> = {}; run() { events.push('ran'); } }
     @Task() class Q1 extends Templated { query = 'select * from t where d between {begin} and {end}'; }
     @Task() class Q2 extends Templated { query = 'select {{literal}} {begin}'; params = { region: '{region}', n: 5 }; }
     updateFormatKws({ begin: '2026-01-01' });
@@ -134,7 +134,7 @@ describe('planning', () => {
   });
 
   it('fills templates, with {{ }} as literal braces and --param winning over updateFormatKws', async () => {
-    class Templated { static templateAttributes = ['query', 'params']; query!: string; params: Record<string, unknown> = {}; run() { return { query: this.query, params: this.params }; } }
+    class Templated { static templateAttributes = ['query']; static templateObjectAttributes = ['params']; query!: string; params: Record<string, unknown> = {}; run() { return { query: this.query, params: this.params }; } }
     @Task() class Q extends Templated { query = "select '{{\"a\": 1}}', {x} where {y}"; params = { p: 'v-{x}', n: 5 }; }
     updateFormatKws({ x: 'one', y: 'two' });
     const result = await runJob({ tasks: [Q], parameters: { y: 'cli' } });

@@ -96,7 +96,7 @@ export class RunView {
       case 'succeeded':
         return `${c.green('✔')} ${line.name}  ${c.dim(formatDuration(report!.durationMs))}${volume ? `  ${volume}` : ''}`;
       case 'failed':
-        return `${c.red('✖')} ${line.name} failed after ${formatDuration(report!.durationMs)}: ${message(report!.error?.cause ?? report!.error)}`;
+        return `${c.red('✖')} ${line.name} failed after ${formatDuration(report!.durationMs)}: ${message(report!.error).replace(`${line.name} failed: `, '')}`;
       case 'skipped':
         return `${c.yellow('–')} ${line.name} skipped: ${report?.reason ?? ''}`;
       case 'running': {

@@ -1,0 +1,137 @@
+/**
+ * What the S3 and SNS resources share: reading the configuration
+ * (credentials, region, endpoint), the "both or neither" key rule, and
+ * constructing SDK clients without the SDK's Node-version warning.
+ *
+ * Nothing here imports the AWS SDK at run time: the SDK is loaded by the
+ * resources' `open()`, so `import '@bigrays/aws'` (and `bigrays plan`) stays
+ * fast.
+ *
+ * @module
+ */
+import { firstSet, type Config } from '@bigrays/core';
+
+/** Config keys of the access key id, preferred first. */
+export const ACCESS_KEY_ID_KEYS = ['S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID'] as const;
+/** Config keys of the secret access key, preferred first. */
+export const SECRET_ACCESS_KEY_KEYS = ['S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY'] as const;
+/** Config keys of an optional session token (temporary credentials), preferred first. */
+export const SESSION_TOKEN_KEYS = ['S3_SESSION_TOKEN', 'AWS_SESSION_TOKEN'] as const;
+
+/** What an AWS resource reads from the configuration. */
+export interface AwsSettings {
+  region: string;
+  /** `undefined`: the SDK's default credential chain (environment, profile, SSO, role). */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined;
+  /** A compatible endpoint (moto, LocalStack, MinIO), or `undefined` for AWS itself. */
+  endpoint: string | undefined;
+}
+
+/**
+ * The missing keys of an AWS resource's configuration: `AWS_REGION`, and a
+ * key id without a secret (or the reverse). The key named is the partner of
+ * the one that is set (`S3_SECRET_ACCESS_KEY` for `S3_ACCESS_KEY_ID`,
+ * `AWS_SECRET_ACCESS_KEY` for `AWS_ACCESS_KEY_ID`). No keys at all is fine:
+ * the SDK's default chain is used.
+ */
+export function missingAwsConfig(config: Config): string[] {
+  const missing: string[] = [];
+  if (!firstSet(config, 'AWS_REGION')) missing.push('AWS_REGION');
+  const idKey = ACCESS_KEY_ID_KEYS.find((k) => firstSet(config, k) !== undefined);
+  const secretKey = SECRET_ACCESS_KEY_KEYS.find((k) => firstSet(config, k) !== undefined);
+  if (idKey && !secretKey) missing.push(idKey === 'S3_ACCESS_KEY_ID' ? 'S3_SECRET_ACCESS_KEY' : 'AWS_SECRET_ACCESS_KEY');
+  if (secretKey && !idKey) missing.push(secretKey === 'S3_SECRET_ACCESS_KEY' ? 'S3_ACCESS_KEY_ID' : 'AWS_ACCESS_KEY_ID');
+  return missing;
+}
+
+/**
+ * Reads the settings of an AWS resource. Never puts a secret in an error
+ * message.
+ *
+ * @throws Error when the region is missing, only one of the key pair is set,
+ *   or `AWS_ENDPOINT_URL` is not an http(s) URL.
+ */
+export function awsSettings(config: Config, resource: string): AwsSettings {
+  const missing = missingAwsConfig(config);
+  if (missing.length > 0) {
+    throw new Error(`${resource} needs ${missing.map((k) => `BIGRAYS_${k}`).join(', ')} (set it in the environment or BigraysConfig)`);
+  }
+  const accessKeyId = firstSet(config, ...ACCESS_KEY_ID_KEYS);
+  const secretAccessKey = firstSet(config, ...SECRET_ACCESS_KEY_KEYS);
+  const sessionToken = firstSet(config, ...SESSION_TOKEN_KEYS);
+  const credentials =
+    accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined;
+  return { region: firstSet(config, 'AWS_REGION')!, credentials, endpoint: endpointOf(config) };
+}
+
+function endpointOf(config: Config): string | undefined {
+  const raw = firstSet(config, 'AWS_ENDPOINT_URL');
+  if (raw === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(`BIGRAYS_AWS_ENDPOINT_URL must be an http:// or https:// URL such as http://127.0.0.1:5000; got ${quoteEndpoint(raw)}`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** An endpoint for messages, without any user:password it may carry. */
+export function quoteEndpoint(raw: string): string {
+  // Everything between the scheme and the last '@' before the path is user info (passwords may contain '/').
+  const masked = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@]*)@/i, (_m, scheme: string) => `${scheme}****@`);
+  return `'${masked}'`;
+}
+
+/** The environment switch the AWS SDK reads before warning about the Node.js version. */
+export const NODE_VERSION_WARNING_SWITCH = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+
+/**
+ * Constructs an SDK client without the SDK's `NodeVersionSupportWarning`
+ * (printed once per process on Node < 22 by `@aws-sdk/core`, when a client
+ * is constructed). The SDK's supported switch is the environment variable
+ * `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true`; it is set only
+ * while our client is constructed and then restored, so the process
+ * environment is left as it was. A value the user set (any value) is
+ * respected: `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false` brings
+ * the warning back.
+ */
+export function constructQuietly<T>(construct: () => T): T {
+  if (process.env[NODE_VERSION_WARNING_SWITCH] !== undefined) return construct();
+  process.env[NODE_VERSION_WARNING_SWITCH] = 'true';
+  try {
+    return construct();
+  } finally {
+    delete process.env[NODE_VERSION_WARNING_SWITCH];
+  }
+}
+
+/** The SDK client options shared by S3 and SNS. */
+export function sdkClientOptions(settings: AwsSettings): {
+  region: string;
+  credentials?: AwsSettings['credentials'];
+  endpoint?: string;
+} {
+  return {
+    region: settings.region,
+    ...(settings.credentials ? { credentials: { ...settings.credentials } } : {}),
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+  };
+}
+
+/** Loads an SDK module on first use; a failed load is retried next time. */
+export function lazyModule<T>(load: () => Promise<T>, name: string): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw new Error(`cannot load ${name} (a dependency of @bigrays/aws; reinstall the package): ${(error as Error)?.message ?? error}`, {
+        cause: error,
+      });
+    });
+    return pending;
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * The functional interface: each function runs one task (outside the job
+ * being defined) and resolves to its output, as the original's `to_s3(...)`
+ * etc. Resources, configuration and `{name}` templates work as for tasks.
+ *
+ * @module
+ */
+import { runTask, type Row } from '@bigrays/core';
+import { FromS3, ListS3Objects, ToS3 } from './s3-tasks.js';
+import { SNSPublish, SNSPublishEmail } from './sns-tasks.js';
+import type { ServerSideEncryptionSetting } from './upload.js';
+
+/** Attributes of {@link toS3}: those of `ToS3`. */
+export interface ToS3Attributes {
+  bucket: string;
+  key: string;
+  input: unknown;
+  overwrite?: boolean;
+  serverSideEncryption?: ServerSideEncryptionSetting;
+  sseKmsKeyId?: string;
+  contentType?: string;
+  partSize?: number;
+}
+
+/** Uploads `input` to `s3://bucket/key` (see `ToS3`); resolves to the URI. */
+export function toS3(attributes: ToS3Attributes): Promise<string> {
+  return runTask<string>(ToS3, attributes as unknown as Record<string, unknown>);
+}
+
+/** Downloads `s3://bucket/key` (see `FromS3`): a Buffer, a string (`as: 'text'`) or rows (`as: 'csv'`). */
+export function fromS3(attributes: { bucket: string; key: string; as?: 'buffer' }): Promise<Buffer>;
+export function fromS3(attributes: { bucket: string; key: string; as: 'text' }): Promise<string>;
+export function fromS3(attributes: { bucket: string; key: string; as: 'csv' }): Promise<Row[]>;
+export function fromS3(attributes: { bucket: string; key: string; as?: 'buffer' | 'text' | 'csv' }): Promise<Buffer | string | Row[]>;
+export function fromS3(attributes: { bucket: string; key: string; as?: 'buffer' | 'text' | 'csv' }): Promise<Buffer | string | Row[]> {
+  return runTask(FromS3, attributes);
+}
+
+/** The keys of `bucket` under `prefix` and ending with `suffix`, all pages (see `ListS3Objects`). */
+export function listS3Objects(attributes: { bucket: string; prefix?: string; suffix?: string }): Promise<string[]> {
+  return runTask<string[]>(ListS3Objects, attributes);
+}
+
+/** Attributes of {@link snsPublish}: those of `SNSPublish`. */
+export interface SNSPublishAttributes {
+  topic: string;
+  input: unknown;
+  messageGroupId?: string;
+  messageDeduplicationId?: string;
+}
+
+/** Publishes `input` to `topic` (see `SNSPublish`); resolves to the message id. */
+export function snsPublish(attributes: SNSPublishAttributes): Promise<string> {
+  return runTask<string>(SNSPublish, attributes as unknown as Record<string, unknown>);
+}
+
+/** Publishes `input` with an email `subject` to `topic` (see `SNSPublishEmail`); resolves to the message id. */
+export function snsPublishEmail(attributes: SNSPublishAttributes & { subject: string }): Promise<string> {
+  return runTask<string>(SNSPublishEmail, attributes as unknown as Record<string, unknown>);
+}
