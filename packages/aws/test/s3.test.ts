@@ -11,6 +11,7 @@ import {
   DatasetWriter,
   Input,
   JobFailedError,
+  TaskError,
   Task,
   bigraysRun,
   resetFormatKws,
@@ -413,7 +414,7 @@ async function failure(run: Promise<unknown>): Promise<string> {
       expect(await fromS3({ bucket: b, key: 'f/rows.csv', as: 'text' })).toBe(TRICKY_CSV);
       expect((await fromS3({ bucket: b, key: 'f/rows.csv' })).toString('utf8')).toBe(TRICKY_CSV);
       expect(await listS3Objects({ bucket: b, prefix: 'f/', suffix: '.csv' })).toEqual(['f/rows.csv']);
-      await expect(toS3({ bucket: b, key: 'f/rows.csv', input: 'again' })).rejects.toThrow(JobFailedError);
+      await expect(toS3({ bucket: b, key: 'f/rows.csv', input: 'again' })).rejects.toThrow(TaskError);
     });
   });
 });

@@ -11,7 +11,9 @@ export abstract class Resource {
 
   /**
    * The required keys missing from `config`. Override for rules such as
-   * "both or neither"; the default checks `requiredConfig`.
+   * "both or neither"; the default checks `requiredConfig`. It may also
+   * throw a `ConfigurationError` for a value that is present but invalid (a
+   * malformed DSN): planning then fails before any task runs.
    */
   static missingConfig(config: Config): string[] {
     return this.requiredConfig.filter((key) => config[key] === undefined || config[key] === '');

@@ -1,0 +1,29 @@
+/**
+ * The functional interface: run one SQL task and get its output, outside
+ * the job being defined (the original's `sql_query(...)` and friends). Each
+ * call opens (and closes) its own session.
+ *
+ * @module
+ */
+import { runTask, type Dataset, type Row } from '@bigrays/core';
+import type { Params } from './session.js';
+import { SQLExecute, SQLQuery, SQLWrite } from './tasks.js';
+import type { IfExists } from './write.js';
+
+/** Runs a query; resolves to its rows, or with `spool: true` to a Dataset. */
+export function sqlQuery(attributes: { query: string; params?: Params; spool?: false }): Promise<Row[]>;
+export function sqlQuery(attributes: { query: string; params?: Params; spool: true }): Promise<Dataset>;
+export function sqlQuery(attributes: { query: string; params?: Params; spool?: boolean }): Promise<Row[] | Dataset>;
+export function sqlQuery(attributes: { query: string; params?: Params; spool?: boolean }): Promise<Row[] | Dataset> {
+  return runTask<Row[] | Dataset>(SQLQuery, attributes);
+}
+
+/** Runs a statement or script in a transaction; resolves to the rows affected. */
+export function sqlExecute(attributes: { statement: string; params?: Params }): Promise<number> {
+  return runTask<number>(SQLExecute, attributes);
+}
+
+/** Writes rows or a Dataset into a table; resolves to the rows written. */
+export function sqlWrite(attributes: { table: string; input: unknown; ifExists?: IfExists }): Promise<number> {
+  return runTask<number>(SQLWrite, attributes);
+}

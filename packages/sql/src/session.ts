@@ -1,0 +1,585 @@
+/**
+ * `SQLSession`: the database session resource, on TypeORM.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
+import {
+  ConfigurationError,
+  currentTask,
+  DatasetWriter,
+  Resource,
+  ResourceError,
+  taskSignal,
+  type Config,
+  type Dataset,
+  type Progress,
+  type Row,
+} from '@bigrays/core';
+import type { DataSource, DataSourceOptions, QueryRunner } from 'typeorm';
+import { databaseName, loadDriver, loadPgCopyStreams, loadTypeorm } from './drivers.js';
+import { parseDsn, scrubPassword, type ConnectionSpec } from './dsn.js';
+import { within, type Engine } from './engine.js';
+import { MysqlEngine, type MysqlDriver } from './engines/mysql.js';
+import { PostgresEngine } from './engines/postgres.js';
+import { SqliteEngine } from './engines/sqlite.js';
+import { sqlError, sqlTaskError } from './errors.js';
+import { compileSql, placeholderNames, splitStatements, type CompiledSql, type Dialect } from './sql-text.js';
+import { bindValue, pgTypeOverrides, rowMaker } from './values.js';
+import { writeTable, type WriteOptions } from './write.js';
+
+/** Values of `:name` placeholders. */
+export type Params = Readonly<Record<string, unknown>>;
+
+/** Rows per batch when streaming and spooling. */
+const STREAM_BATCH = 2000;
+/** How long `close()` waits for each step before destroying the socket. */
+const CLOSE_STEP_MS = 3000;
+
+type PgModule = {
+  types: { getTypeParser(oid: number, format?: string): unknown };
+};
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
+  if (error instanceof Error) return error.message || (error as { code?: string }).code || error.name;
+  return String(error);
+}
+
+function codeOf(error: unknown): string | number | undefined {
+  const e = error as { code?: string | number; errno?: number; errors?: unknown[] } | undefined;
+  if (e?.code !== undefined) return e.code;
+  if (Array.isArray(e?.errors) && e.errors.length > 0) return codeOf(e.errors[0]);
+  return e?.errno;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ETIMEOUT']);
+
+/**
+ * A database session: one physical connection (a TypeORM query runner on a
+ * DataSource with a pool of one), shared by consecutive SQL tasks, so
+ * temporary tables and session settings carry over from one task to the
+ * next. After a swap to another resource the next SQL task gets a new session.
+ *
+ * `BIGRAYS_DB_DSN` selects the driver: `postgres://`/`postgresql://` (pg),
+ * `mysql://`/`mariadb://` (mysql2), `sqlite:<path>`/`sqlite::memory:`
+ * (better-sqlite3). `BIGRAYS_DB_USER`/`BIGRAYS_DB_PWD` override the DSN's
+ * credentials. TypeORM and the driver are loaded when the session opens,
+ * never by `import '@bigrays/sql'`.
+ *
+ * In a task: `async run(db: SQLSession) { await db.query('select 1') }`.
+ */
+export class SQLSession extends Resource {
+  static override requiredConfig: readonly string[] = ['DB_DSN'];
+
+  /**
+   * The missing keys, and more: a `DB_DSN` that is malformed or has an
+   * unsupported scheme is a `ConfigurationError` at plan time, before any
+   * task runs (it names the problem, never the password).
+   */
+  static override missingConfig(config: Config): string[] {
+    const missing = super.missingConfig(config);
+    if (missing.length > 0) return missing;
+    try {
+      parseDsn(config);
+    } catch (error) {
+      throw new ConfigurationError((error as Error).message, ['BIGRAYS_DB_DSN']);
+    }
+    return missing;
+  }
+
+  #spec: ConnectionSpec | undefined;
+  #dataSource: DataSource | undefined;
+  #runner: QueryRunner | undefined;
+  #engine: Engine | undefined;
+  #closing: Promise<void> | undefined;
+  #active = 0;
+  /** Streams (db.stream) not finished yet; between batches they run nothing. */
+  #streams = 0;
+  #idleWaiters: (() => void)[] = [];
+  /** Set while a `stream()` holds the connection (MariaDB/MySQL, SQLite). */
+  #streaming = false;
+
+  /** `'postgres'`, `'mysql'` (MariaDB too) or `'sqlite'`. */
+  get dialect(): Dialect {
+    return this.#open().dialect;
+  }
+
+  /** The DSN without its password, e.g. `postgres://app@db:5432/sales`. */
+  get dsn(): string {
+    return this.#spec?.display ?? '(not open)';
+  }
+
+  /** The TypeORM DataSource (pool of one connection). */
+  get dataSource(): DataSource {
+    this.#open();
+    return this.#dataSource!;
+  }
+
+  /** The TypeORM query runner holding this session's connection. */
+  get queryRunner(): QueryRunner {
+    this.#open();
+    return this.#runner!;
+  }
+
+  /** The driver's connection: a pg `Client`, a mysql2 `PoolConnection`, or a better-sqlite3 `Database`. */
+  get connection(): unknown {
+    return this.#open().connection;
+  }
+
+  // -------------------------------------------------------------------------
+  // Resource protocol
+  // -------------------------------------------------------------------------
+
+  /** Connects. Errors are `ResourceError`s that never contain the password. */
+  async open(config: Config): Promise<void> {
+    const spec = parseDsn(config);
+    this.#spec = spec;
+    const typeorm = await loadTypeorm();
+    const timeoutMs = Math.round(spec.connectTimeoutSeconds * 1000);
+    let options: DataSourceOptions;
+    let makeEngine: (runner: QueryRunner, connection: unknown) => Promise<Engine>;
+
+    switch (spec.dialect) {
+      case 'postgres': {
+        const pg = await loadDriver<PgModule>('postgres', spec.scheme);
+        const copyStreams = await loadPgCopyStreams();
+        options = {
+          type: 'postgres',
+          driver: pg,
+          poolSize: 1,
+          logging: false,
+          connectTimeoutMS: timeoutMs,
+          extra: {
+            connectionString: spec.connectionString,
+            max: 1,
+            connectionTimeoutMillis: timeoutMs,
+            application_name: 'bigrays',
+            types: pgTypeOverrides(pg.types),
+          },
+        } as DataSourceOptions;
+        makeEngine = async (runner, connection) => new PostgresEngine(connection as never, copyStreams, runner);
+        break;
+      }
+      case 'mysql': {
+        const mysql2 = await loadDriver<MysqlDriver>('mysql', spec.scheme);
+        const dsnOptions: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(spec.options)) {
+          try {
+            dsnOptions[key] = JSON.parse(value);
+          } catch {
+            dsnOptions[key] = value;
+          }
+        }
+        const connection = {
+          host: spec.host ?? 'localhost',
+          port: spec.port,
+          user: spec.user,
+          password: spec.password,
+          database: spec.database,
+        };
+        options = {
+          type: spec.typeormType as 'mysql' | 'mariadb',
+          driver: mysql2,
+          host: connection.host,
+          port: connection.port,
+          username: connection.user,
+          password: connection.password,
+          database: connection.database,
+          poolSize: 1,
+          logging: false,
+          extra: {
+            connectionLimit: 1,
+            multipleStatements: true,
+            timezone: 'Z',
+            dateStrings: ['DATE'],
+            supportBigNumbers: true,
+            bigNumberStrings: true,
+            decimalNumbers: false,
+            connectTimeout: timeoutMs,
+            maxPreparedStatements: 256,
+            ...dsnOptions,
+          },
+        } as DataSourceOptions;
+        const sideOptions = { ...connection, connectTimeout: 5000, ...dsnOptions };
+        makeEngine = async (_runner, conn) => {
+          const engine = new MysqlEngine(conn as never, mysql2, sideOptions);
+          // DATETIME is read and written as UTC (timezone 'Z'); make TIMESTAMP columns agree.
+          await engine.executeScript(compileSql("SET time_zone = '+00:00'", 'mysql'));
+          return engine;
+        };
+        break;
+      }
+      case 'sqlite': {
+        const BetterSqlite3 = await loadDriver<unknown>('sqlite', spec.scheme);
+        const path = spec.path!;
+        const database = path === ':memory:' || isAbsolute(path) ? path : resolvePath(path);
+        // SQLite creates a missing file, not a missing directory (TypeORM would create those too): a mistyped path must not "work".
+        if (database !== ':memory:' && !existsSync(dirname(database))) {
+          throw new ResourceError(
+            'SQLSession',
+            `cannot open the SQLite database ${path}: the directory ${dirname(database)} does not exist (create it first; bigrays creates the database file, not directories)`,
+          );
+        }
+        options = { type: 'better-sqlite3', driver: BetterSqlite3, database, logging: false } as DataSourceOptions;
+        makeEngine = async (_runner, conn) => new SqliteEngine(conn as never);
+        break;
+      }
+    }
+
+    const dataSource = new typeorm.DataSource(options);
+    this.#dataSource = dataSource;
+    try {
+      const init = await within(dataSource.initialize(), timeoutMs + 5000);
+      if (init.timedOut) throw Object.assign(new Error(`no answer within ${spec.connectTimeoutSeconds + 5} s`), { code: 'ETIMEDOUT' });
+      const runner = dataSource.createQueryRunner('master');
+      this.#runner = runner;
+      const connection = await runner.connect();
+      this.#engine = await makeEngine(runner, connection);
+    } catch (error) {
+      throw this.#openError(error, spec);
+    }
+  }
+
+  #openError(error: unknown, spec: ConnectionSpec): ResourceError {
+    if (error instanceof ResourceError) return error;
+    const db = databaseName(spec.dialect);
+    const code = codeOf(error);
+    const reason = scrubPassword(messageOf(error), spec);
+    const codeText = code === undefined ? '' : ` (${String(code)})`;
+    let message: string;
+    if (spec.dialect === 'sqlite') {
+      message = `cannot open the SQLite database ${spec.path}: ${reason}${codeText}`;
+    } else if (code === 'ER_DBACCESS_DENIED_ERROR' || code === 1044) {
+      message = `${db} at ${spec.display} does not let user '${spec.user ?? '(default)'}' use the database '${spec.database}': ${reason}${codeText}`;
+    } else if (code === '28P01' || code === '28000' || code === 'ER_ACCESS_DENIED_ERROR' || code === 1045) {
+      message =
+        `${db} at ${spec.display} rejected the login of user '${spec.user ?? '(default)'}': ${reason}${codeText}. ` +
+        'Check the user and password in BIGRAYS_DB_DSN (or BIGRAYS_DB_USER / BIGRAYS_DB_PWD).';
+    } else if (code === '3D000' || code === 'ER_BAD_DB_ERROR' || code === 1049) {
+      message = `the database '${spec.database}' does not exist on ${db} at ${spec.display}: ${reason}${codeText}`;
+    } else if ((typeof code === 'string' && NETWORK_CODES.has(code)) || /timeout|timed out|terminated/i.test(reason)) {
+      message =
+        `cannot reach ${db} at ${spec.display}: ${reason}${codeText}. ` +
+        'Is the server running, and are the host and port in BIGRAYS_DB_DSN right?';
+    } else {
+      message = `cannot connect to ${db} at ${spec.display}: ${reason}${codeText}`;
+    }
+    return new ResourceError('SQLSession', message, { cause: error, userError: true });
+  }
+
+  /**
+   * Closes the session: rolls back an open transaction, releases the
+   * connection and destroys the DataSource. Never hangs: a statement still
+   * running is cancelled, and any step that does not finish within a few
+   * seconds (a dead server, a stuck query) ends with the socket destroyed.
+   */
+  close(error?: unknown): Promise<void> {
+    this.#closing ??= this.#close(error);
+    return this.#closing;
+  }
+
+  async #close(_error?: unknown): Promise<void> {
+    const engine = this.#engine;
+    const runner = this.#runner;
+    const dataSource = this.#dataSource;
+    if (engine !== undefined) {
+      if (this.#active > 0 || this.#streams > 0) await engine.cancel().catch(() => undefined);
+      if (this.#active > 0) await within(this.#idle(), CLOSE_STEP_MS);
+      if (this.#active > 0) engine.destroy();
+      if (engine.healthy() && runner?.isTransactionActive) {
+        const rollback = (async () => {
+          for (let i = 0; i < 64 && runner.isTransactionActive; i++) await runner.rollbackTransaction();
+        })().catch(() => undefined);
+        const done = await within(rollback, CLOSE_STEP_MS);
+        if (done.timedOut) engine.destroy();
+      }
+    }
+    if (runner !== undefined && !runner.isReleased) {
+      const released = await within(runner.release().catch(() => undefined), CLOSE_STEP_MS);
+      if (released.timedOut) engine?.destroy();
+    }
+    if (dataSource?.isInitialized) {
+      const destroyed = await within(dataSource.destroy().catch(() => undefined), CLOSE_STEP_MS);
+      if (destroyed.timedOut) {
+        engine?.destroy();
+        await within(dataSource.destroy().catch(() => undefined), 1000);
+      }
+    }
+  }
+
+  /** False once the connection is broken (the runner reopens the session before the next SQL task). */
+  healthy(): boolean {
+    return this.#closing === undefined && this.#engine !== undefined && this.#engine.healthy();
+  }
+
+  // -------------------------------------------------------------------------
+  // SQL
+  // -------------------------------------------------------------------------
+
+  /**
+   * Runs a query and resolves to its rows (objects keyed by column name;
+   * a repeated column name gets a `_2` suffix). `:name` placeholders take
+   * their values from `params`, bound by the driver.
+   */
+  query(sql: string, params?: Params): Promise<Row[]> {
+    return this.#op(async (engine) => {
+      const { compiled, values } = this.#bind(engine.dialect, sql, params);
+      const result = await engine.query(compiled, values);
+      const make = rowMaker(result.columns.map((c) => c.name));
+      return result.rows.map(make);
+    });
+  }
+
+  /**
+   * Runs a statement or a script of several statements in a transaction
+   * (a savepoint inside an open one): all of it or, on error, none of it.
+   * Resolves to the number of rows affected by its INSERT/UPDATE/DELETE
+   * statements (0 for DDL).
+   *
+   * Without placeholders the script goes to the server as is (PostgreSQL's
+   * simple query protocol, mysql2 with `multipleStatements`, better-sqlite3
+   * `exec`). With placeholders it is split at top-level semicolons and each
+   * statement is run with its values bound.
+   */
+  execute(sql: string, params?: Params): Promise<number> {
+    return this.#op(async (engine) => {
+      this.#checkSql(sql);
+      this.#checkParams(params);
+      const dialect = engine.dialect;
+      return this.#transaction(engine, async () => {
+        if (placeholderNames(sql, dialect).length === 0) return engine.executeScript(compileSql(sql, dialect));
+        let affected = 0;
+        for (const statement of splitStatements(sql, dialect)) {
+          const { compiled, values } = this.#bind(dialect, statement.text, params);
+          affected += await engine.executeStatement(compiled, values);
+        }
+        return affected;
+      });
+    });
+  }
+
+  /**
+   * Streams a query's rows without holding the result in memory
+   * (PostgreSQL: a server-side cursor; MariaDB/MySQL: the row stream;
+   * SQLite: `iterate()`). On MariaDB/MySQL and SQLite the connection is busy
+   * until the loop ends: run other statements after it (or use `spool`).
+   */
+  stream(sql: string, params?: Params): AsyncGenerator<Row, void, undefined> {
+    return this.#stream(sql, params);
+  }
+
+  async *#stream(sql: string, params?: Params): AsyncGenerator<Row, void, undefined> {
+    const engine = this.#usable();
+    const { compiled, values } = this.#bind(engine.dialect, sql, params);
+    const exclusive = engine.dialect !== 'postgres';
+    const signal = taskSignal();
+    signal.throwIfAborted();
+    if (exclusive) this.#streaming = true;
+    const onAbort = () => void engine.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#streams++;
+    try {
+      let make: ((values: readonly unknown[]) => Row) | undefined;
+      for await (const batch of engine.batches(compiled, values, STREAM_BATCH)) {
+        make ??= rowMaker(batch.columns.map((c) => c.name));
+        for (const row of batch.rows) yield make(row);
+        if (signal.aborted) throw signal.reason;
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (exclusive) this.#streaming = false;
+      this.#streams--;
+    }
+  }
+
+  /**
+   * Runs a query and spools its result to a local file, returning a
+   * `Dataset`; the rows never sit in memory. PostgreSQL without parameters
+   * uses `COPY (query) TO STDOUT` (psql `\copy` speed); with parameters, and
+   * on the other databases, rows are streamed into the file.
+   */
+  spool(sql: string, params?: Params): Promise<Dataset> {
+    return this.#op(async (engine, signal) => {
+      const { compiled, values } = this.#bind(engine.dialect, sql, params);
+      const scope = currentTask();
+      const progress = (p: Progress) => scope?.report(p);
+      if (engine.spool !== undefined) {
+        const dataset = await engine.spool(compiled, values, progress, signal);
+        if (dataset !== undefined) return dataset;
+      }
+      let writer: DatasetWriter | undefined;
+      let rows = 0;
+      let last = 0;
+      try {
+        for await (const batch of engine.batches(compiled, values, STREAM_BATCH)) {
+          writer ??= await DatasetWriter.create(batch.columns.map((c) => ({ name: c.name, type: c.type })));
+          for (const row of batch.rows) {
+            const wait = writer.writeRow(row);
+            if (wait !== undefined) await wait;
+          }
+          rows += batch.rows.length;
+          const now = Date.now();
+          if (now - last >= 100) {
+            last = now;
+            progress({ rows });
+          }
+          if (signal.aborted) throw signal.reason;
+        }
+        writer ??= await DatasetWriter.create([]);
+        const dataset = await writer.finish();
+        progress({ rows, bytes: dataset.byteLength });
+        return dataset;
+      } catch (error) {
+        await writer?.abort();
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Writes rows (an array, iterable or async iterable of row objects, or a
+   * `Dataset`) into `table`, creating it when missing; resolves to the number
+   * of rows written. See `SQLWrite` for `ifExists`.
+   */
+  write(table: string, input: unknown, options: WriteOptions = {}): Promise<number> {
+    return this.#op(async (engine, signal) => {
+      const scope = currentTask();
+      return writeTable(
+        {
+          engine,
+          transaction: (fn) => this.#transaction(engine, fn),
+          run: async (text) => {
+            await engine.executeStatement(compileSql(text, engine.dialect), []);
+          },
+          progress: (p) => scope?.report(p),
+          signal,
+        },
+        table,
+        input,
+        options.ifExists ?? 'fail',
+      );
+    });
+  }
+
+  /**
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when
+   * it throws. Nested calls (and `execute`/`write` inside) use savepoints.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#op((engine) => this.#transaction(engine, fn));
+  }
+
+  // -------------------------------------------------------------------------
+  // Internals
+  // -------------------------------------------------------------------------
+
+  #open(): Engine {
+    if (this.#engine === undefined) throw new Error('SQLSession is not open: it is opened by the runner for tasks that @Requires(SQLSession)');
+    return this.#engine;
+  }
+
+  #usable(): Engine {
+    const engine = this.#open();
+    if (this.#closing !== undefined) throw sqlTaskError(`the SQL session to ${this.dsn} is closed`, { userError: false });
+    if (!engine.healthy()) {
+      throw sqlTaskError(`the ${databaseName(engine.dialect)} connection (${this.dsn}) is broken; the next task gets a new session`, {
+        userError: false,
+      });
+    }
+    if (this.#streaming) {
+      throw sqlTaskError(
+        `the ${databaseName(engine.dialect)} connection is busy streaming the rows of db.stream(): ` +
+          'finish (or break out of) that loop before running another statement, or use db.spool() to read the rows into a Dataset first',
+      );
+    }
+    return engine;
+  }
+
+  async #op<T>(fn: (engine: Engine, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const engine = this.#usable();
+    const signal = taskSignal();
+    signal.throwIfAborted();
+    // A timeout or an interruption cancels the statement on the server, not just the wait for it.
+    const onAbort = () => void engine.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#active++;
+    try {
+      return await fn(engine, signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason ?? error;
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.#done();
+    }
+  }
+
+  #done(): void {
+    this.#active--;
+    if (this.#active === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+  }
+
+  #idle(): Promise<void> {
+    if (this.#active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  async #transaction<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
+    const runner = this.#runner!;
+    try {
+      await runner.startTransaction();
+    } catch (error) {
+      throw sqlError(error, engine.dialect, undefined);
+    }
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      if (engine.healthy() && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+    try {
+      await runner.commitTransaction();
+    } catch (error) {
+      if (engine.healthy() && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw sqlError(error, engine.dialect, undefined);
+    }
+    return result;
+  }
+
+  #checkSql(sql: unknown): void {
+    if (typeof sql !== 'string' || sql.trim() === '') {
+      throw sqlTaskError(`the SQL must be a non-empty string; got ${sql === undefined ? 'undefined' : JSON.stringify(sql)}`);
+    }
+  }
+
+  #checkParams(params: unknown): void {
+    if (params === undefined || params === null) return;
+    if (typeof params !== 'object' || Array.isArray(params)) {
+      throw sqlTaskError(`params must be an object of named values, e.g. { begin: '2026-01-01' }; got ${Array.isArray(params) ? 'an array' : typeof params}`);
+    }
+  }
+
+  /** Translates `:name` placeholders and collects their values; a name without a value is an error naming it. */
+  #bind(dialect: Dialect, sql: string, params: Params | undefined): { compiled: CompiledSql; values: unknown[] } {
+    this.#checkSql(sql);
+    this.#checkParams(params);
+    const compiled = compileSql(sql, dialect);
+    const values = compiled.names.map((name) => {
+      const value = params === undefined || params === null || !Object.prototype.hasOwnProperty.call(params, name) ? undefined : params[name];
+      if (value === undefined) {
+        const given = params ? Object.keys(params) : [];
+        throw sqlTaskError(
+          `the SQL uses the parameter :${name}, but params has no value for '${name}' ` +
+            `(${given.length === 0 ? 'no params were given' : `params has: ${given.join(', ')}`}). ` +
+            `Add it, e.g. params = { ${name}: '{${name}}' } to take it from the job parameter ${name}` +
+            (dialect === 'postgres' ? "; for a PostgreSQL cast write '::', as in 'x::int'" : ''),
+        );
+      }
+      return bindValue(dialect, value);
+    });
+    return { compiled, values };
+  }
+}
