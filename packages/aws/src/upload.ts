@@ -7,6 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import {
+  CopyProgress,
   contentTypeOf,
   describeValue,
   tableInputKind,
@@ -28,7 +29,6 @@ export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 4;
 const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PARTS = 10_000;
-const PROGRESS_INTERVAL_MS = 100;
 
 /** What `serverSideEncryption` may be: an S3 algorithm, or `null`/`false` to send no encryption header. */
 export type ServerSideEncryptionSetting = ServerSideEncryption | `${ServerSideEncryption}` | null | false;
@@ -131,24 +131,10 @@ export async function runUpload(
   }
 
   // ---- the bytes: input → (counted) body
-  const dataset = kind === 'dataset' ? (input as Dataset) : undefined;
-  let rows: number | undefined;
-  let bytes = 0;
-  let lastReport = 0;
-  const report = (done: boolean) => {
-    const now = Date.now();
-    if (!done && now - lastReport < PROGRESS_INTERVAL_MS) return;
-    lastReport = now;
-    const progress: Progress = { bytes };
-    if (dataset !== undefined) {
-      // A Dataset is copied as bytes; its rows are estimated from the share of bytes copied.
-      progress.rows = done ? dataset.rowCount : Math.floor((dataset.rowCount * bytes) / Math.max(1, dataset.byteLength));
-    } else if (rows !== undefined) progress.rows = rows;
-    onProgress(progress);
-  };
+  const progress = new CopyProgress(input, onProgress);
   let source: Readable;
   try {
-    source = toCsvReadable(input, { label, onProgress: (p) => (rows = p.rows) });
+    source = toCsvReadable(input, { label, onProgress: progress.onEncoded });
   } catch (error) {
     // E.g. a Dataset deleted before this task ran.
     throw taskError('S3Client', `cannot read the ${label}: ${messageOf(error)}`, { cause: error });
@@ -165,8 +151,7 @@ export async function runUpload(
         const next = await unlessStopped(chunks.next(), stop.signal);
         if (next.done) return;
         const buf = toBuffer(next.value, label);
-        bytes += buf.length;
-        report(false);
+        progress.addBytes(buf.length);
         yield buf;
       }
     } catch (error) {
@@ -225,13 +210,14 @@ export async function runUpload(
       if (!overwrite) await deleteQuietly(ctx, bucket, key, result.VersionId);
       throw stop.signal.reason;
     }
-    report(true);
+    progress.report(true);
+    const rows = progress.rowCount;
     return {
       uri,
       bucket,
       key,
-      bytes,
-      ...(dataset ? { rows: dataset.rowCount } : rows !== undefined ? { rows } : {}),
+      bytes: progress.bytes,
+      ...(rows !== undefined ? { rows } : {}),
       ...(result.ETag ? { etag: result.ETag } : {}),
       ...(result.VersionId ? { versionId: result.VersionId } : {}),
     };

@@ -48,3 +48,4 @@ export {
   type ToCsvReadableOptions,
 } from './table-input.js';
 export { deleteAllSpoolFiles, liveSpoolFiles } from './spool-files.js';
+export { CopyProgress } from './copy-progress.js';

@@ -15,8 +15,8 @@ import { describeValue, tableInputKind, toCsvReadable, unsupportedInputError } f
 import { TaskError } from '../errors/errors.js';
 import { currentTask, taskSignal, type Progress } from '../run/task-context.js';
 import { trackSpoolFile, untrackSpoolFile } from '../data/spool-files.js';
+import { CopyProgress } from '../data/copy-progress.js';
 
-const PROGRESS_INTERVAL_MS = 100;
 
 /**
  * Writes `input` to the local file `filename` and outputs its absolute path.
@@ -84,30 +84,14 @@ export class ToCSV {
       throw err;
     }
 
-    const dataset = kind === 'dataset' ? (this.input as Dataset) : undefined;
-    let rows: number | undefined;
-    let bytes = 0;
-    let lastReport = 0;
-    const report = (done: boolean) => {
-      const now = Date.now();
-      if (!done && now - lastReport < PROGRESS_INTERVAL_MS) return;
-      lastReport = now;
-      const progress: Progress = { bytes };
-      // A Dataset is copied as bytes; its rows are estimated from the share of bytes copied.
-      if (dataset !== undefined) {
-        progress.rows = done ? dataset.rowCount : Math.floor((dataset.rowCount * bytes) / Math.max(1, dataset.byteLength));
-      } else if (rows !== undefined) progress.rows = rows;
-      // Called from stream callbacks, which need not run in the task's async context: use the captured scope.
-      scope?.report(progress);
-    };
+    // Called from stream callbacks, which need not run in the task's async context: use the captured scope.
+    const progress = new CopyProgress(this.input, (p) => scope?.report(p));
 
     let source: Readable;
     try {
       source = toCsvReadable(this.input, {
         label: `${task}.input`,
-        onProgress: (p) => {
-          rows = p.rows;
-        },
+        onProgress: progress.onEncoded,
       });
     } catch (err) {
       // E.g. a Dataset deleted before this task ran.
@@ -115,8 +99,7 @@ export class ToCSV {
     }
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, cb) {
-        bytes += chunk.length;
-        report(false);
+        progress.addBytes(chunk.length);
         cb(null, chunk);
       },
     });
@@ -144,7 +127,7 @@ export class ToCSV {
       await rm(temp, { force: true });
       untrackSpoolFile(temp);
     }
-    report(true);
+    progress.report(true);
     return target;
   }
 
