@@ -18,11 +18,14 @@ export function selectTasks(selection: TaskSelection): TaskClass[] {
 
   if (explicit) {
     const problems: string[] = [];
+    const seen = new Set<TaskClass>();
     tasks.forEach((task, i) => {
+      const repeated = seen.has(task);
+      seen.add(task);
       if (!isTaskClass(task)) {
         const shown = typeof task === 'function' ? (task as { name: string }).name || 'an anonymous class' : String(task);
         problems.push(`bigraysRun() argument ${i + 1} (${shown}) is not a task: decorate the class with @Task()`);
-      } else if (tasks.indexOf(task) !== i) {
+      } else if (repeated) {
         problems.push(`${taskName(task)} is listed twice in bigraysRun(): a task runs once per job`);
       }
     });
@@ -34,16 +37,21 @@ export function selectTasks(selection: TaskSelection): TaskClass[] {
 
   const names = tasks.map(taskName);
   const known = `the job's tasks are: ${names.join(', ')}`;
-  const duplicates = [...new Set(names.filter((name, i) => names.indexOf(name) !== i))];
-  if (duplicates.length > 0) {
-    const problems = duplicates.map((name) => {
+  const firstIndex = new Map<string, number>();
+  const duplicates = new Set<string>();
+  names.forEach((name, i) => {
+    if (firstIndex.has(name)) duplicates.add(name);
+    else firstIndex.set(name, i);
+  });
+  if (duplicates.size > 0) {
+    const problems = [...duplicates].map((name) => {
       const classes = tasks.filter((t) => taskName(t) === name).map((t) => t.name);
       return `two tasks are named '${name}' (${classes.join(', ')}): give each a distinct @Task({ name })`;
     });
     throw new PlanError(problems.join('\n'), problems);
   }
   const indexOf = (name: string, flag: string): number => {
-    const index = names.indexOf(name);
+    const index = firstIndex.get(name) ?? -1;
     if (index < 0) throw new PlanError(`${flag} ${name}: the job has no task named '${name}'; ${known}`);
     return index;
   };
