@@ -32,11 +32,36 @@ export class RunView {
   private frame = 0;
   private lastPlainProgress = new Map<string, number>();
 
+  private restoreStdout: (() => void) | undefined;
+
   constructor(
     private readonly out: NodeJS.WritableStream,
     private readonly live: boolean,
   ) {
     this.c = palette(live);
+  }
+
+  /**
+   * While the live block is on screen, a task printing to stdout would be
+   * overwritten by the next redraw: clear the block first, so the output
+   * stays and the block is drawn again below it.
+   */
+  private guardStdout(): void {
+    const stdout = process.stdout;
+    const write = stdout.write;
+    stdout.write = ((...args: Parameters<typeof write>) => {
+      this.clearBlock();
+      return write.apply(stdout, args);
+    }) as typeof write;
+    this.restoreStdout = () => {
+      stdout.write = write;
+    };
+  }
+
+  private clearBlock(): void {
+    if (this.drawn === 0) return;
+    this.out.write(`\x1b[${this.drawn}F\x1b[J`);
+    this.drawn = 0;
   }
 
   readonly observer: RunObserver = (event) => this.on(event);
@@ -45,7 +70,10 @@ export class RunView {
     switch (event.type) {
       case 'job-start':
         this.lines.push(...event.plan.tasks.map((t): Line => ({ name: t.name, state: 'pending', attempt: 0 })));
-        if (this.live) this.ticker = setInterval(() => this.redraw(), 100).unref();
+        if (this.live) {
+          this.ticker = setInterval(() => this.redraw(), 100).unref();
+          this.guardStdout();
+        }
         break;
       case 'task-start': {
         const line = this.lines[event.index]!;
@@ -81,6 +109,7 @@ export class RunView {
         break;
       case 'job-end':
         if (this.ticker) clearInterval(this.ticker);
+        this.restoreStdout?.();
         this.redraw();
         this.print(renderSummary(event.result, this.live));
         break;
@@ -96,7 +125,7 @@ export class RunView {
       case 'succeeded':
         return `${c.green('✔')} ${line.name}  ${c.dim(formatDuration(report!.durationMs))}${volume ? `  ${volume}` : ''}`;
       case 'failed':
-        return `${c.red('✖')} ${line.name} failed after ${formatDuration(report!.durationMs)}: ${message(report!.error).replace(`${line.name} failed: `, '')}`;
+        return `${c.red('✖')} ${line.name} failed after ${formatDuration(report!.durationMs)}: ${message(report!.error).replace(`${line.name} failed: `, '').replace(`${line.name}: `, '')}`;
       case 'skipped':
         return `${c.yellow('–')} ${line.name} skipped: ${report?.reason ?? ''}`;
       case 'running': {
