@@ -116,7 +116,8 @@ describe('pnpm pack', () => {
     expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts']));
     expect(files.filter((f) => /\/(src|test)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
     if (name === 'core') {
-      expect(manifest.bin).toEqual({ bigrays: './dist/cli/bin.js' });
+      expect(manifest.bin).toEqual({ bigrays: './bin/bigrays.js' });
+      expect(files).toContain('package/bin/bigrays.js');
       expect(files).toContain('package/dist/cli/bin.js');
     }
   });

@@ -1,0 +1,9 @@
+import { Taks } from '@bigrays/core';
+
+@Taks()
+class Extract {
+  run() {
+    return 1;
+  }
+}
+void Extract;

@@ -1,0 +1,4 @@
+import { Task } from '@bigrays/core';
+
+const rows = [1, 2;
+export default rows;

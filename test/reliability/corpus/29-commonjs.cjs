@@ -1,0 +1,2 @@
+const { Task } = require('@bigrays/core');
+module.exports = {};
