@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { BigraysConfig } from '@bigrays/core';
+import { expect } from '@jest/globals';
+import { BigraysConfig, JobFailedError } from '@bigrays/core';
 import {
   CreateBucketCommand,
   HeadObjectCommand,
@@ -194,4 +195,24 @@ export async function bundlePackage(): Promise<string> {
     logLevel: 'silent',
   });
   return dir;
+}
+
+/** An error's message plus its causes' messages (and those of a JobFailedError's task errors). */
+export function messages(error: unknown): string {
+  const out: string[] = [];
+  for (let e = error as { message?: string; cause?: unknown; result?: { tasks: { error?: unknown }[] } } | undefined; e; e = e.cause as typeof e) {
+    out.push(String(e.message));
+    for (const t of e.result?.tasks ?? []) if (t.error) out.push(messages(t.error));
+  }
+  return out.join('\n');
+}
+
+/** Awaits a run that must fail with JobFailedError; resolves to all its messages. */
+export async function failure(run: Promise<unknown>): Promise<string> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(JobFailedError);
+  return messages(error);
 }

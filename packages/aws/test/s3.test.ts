@@ -24,6 +24,7 @@ import { FromS3, ListS3Objects, S3Client, S3Task, S3Upload, ToS3, fromS3, listS3
 import { requireService } from '../../../test/services.js';
 import {
   closeDirectClients,
+  failure,
   createBucket,
   getObject,
   headObject,
@@ -57,25 +58,6 @@ const TRICKY_CSV =
   '4,ünïcödé 日本語 🎉,""\n' +
   '5,"""quoted""",","\n' +
   '6,," padded "\n';
-
-/** An error's message plus its causes' messages. */
-function messages(error: unknown): string {
-  const out: string[] = [];
-  for (let e = error as { message?: string; cause?: unknown; result?: { tasks: { error?: unknown }[] } } | undefined; e; e = e.cause as typeof e) {
-    out.push(String(e.message));
-    for (const t of e.result?.tasks ?? []) if (t.error) out.push(messages(t.error));
-  }
-  return out.join('\n');
-}
-
-async function failure(run: Promise<unknown>): Promise<string> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(JobFailedError);
-  return messages(error);
-}
 
 (up ? describe : describe.skip)('S3 tasks on moto', () => {
   let bucket: string;

@@ -8,27 +8,9 @@ import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { Input, JobFailedError, Task, bigraysRun, resetFormatKws, resetJobs, updateFormatKws } from '@bigrays/core';
 import { SNSClient, SNSPublish, SNSPublishEmail, SNSTask, snsPublish, snsPublishEmail } from '@bigrays/aws';
 import { requireService } from '../../../test/services.js';
-import { REGION, closeDirectClients, createTopic, direct, subscribeQueue, unique, useMoto } from './helpers.js';
+import { REGION, closeDirectClients, createTopic, direct, failure, subscribeQueue, unique, useMoto } from './helpers.js';
 
 const up = await requireService('moto', 'aws/sns');
-
-function messages(error: unknown): string {
-  const out: string[] = [];
-  for (let e = error as { message?: string; cause?: unknown; result?: { tasks: { error?: unknown }[] } } | undefined; e; e = e.cause as typeof e) {
-    out.push(String(e.message));
-    for (const t of e.result?.tasks ?? []) if (t.error) out.push(messages(t.error));
-  }
-  return out.join('\n');
-}
-
-async function failure(run: Promise<unknown>): Promise<string> {
-  const error = await run.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(JobFailedError);
-  return messages(error);
-}
 
 (up ? describe : describe.skip)('SNS tasks on moto', () => {
   beforeAll(() => useMoto());
