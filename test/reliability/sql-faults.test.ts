@@ -94,7 +94,11 @@ async function finish(done: Promise<CliResult>, since: number) {
   /** The job's backend(s): application_name 'bigrays' in the reliability database. */
   const jobBackends = async () => (await pgBackends(observer)).filter((b) => b.application_name === 'bigrays');
   const waitForBackend = (pattern: RegExp) =>
-    eventually(async () => (await jobBackends()).some((b) => b.state === 'active' && pattern.test(b.query)), 20_000, `a backend running ${pattern}`);
+    eventually(async () => (await jobBackends()).some((b) => b.state === 'active' && pattern.test(b.query)), 20_000, `a backend running ${pattern}`).catch(
+      async (e: Error) => {
+        throw new Error(`${e.message}; backends: ${JSON.stringify(await jobBackends())}; events: ${JSON.stringify(events())}\n${lastOutput()}`);
+      },
+    );
   const terminate = async (pattern: RegExp) => {
     const victims = (await jobBackends()).filter((b) => pattern.test(b.query));
     expect(victims).toHaveLength(1);
