@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { firstSet, type Config } from '@bigrays/core';
+import { ConfigurationError, firstSet, type Config } from '@bigrays/core';
 
 /** Config keys of the access key id, preferred first. */
 export const ACCESS_KEY_ID_KEYS = ['S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID'] as const;
@@ -33,6 +33,14 @@ export interface AwsSettings {
  * the one that is set (`S3_SECRET_ACCESS_KEY` for `S3_ACCESS_KEY_ID`,
  * `AWS_SECRET_ACCESS_KEY` for `AWS_ACCESS_KEY_ID`). No keys at all is fine:
  * the SDK's default chain is used.
+ *
+ * It is the resources' `missingConfig`, run by the planner, so a malformed
+ * value is refused there too, before any task runs (as `SQLSession` does for
+ * the DSN): with nothing missing, an `AWS_ENDPOINT_URL` that is not an
+ * http(s) URL throws.
+ *
+ * @throws ConfigurationError when `AWS_ENDPOINT_URL` is set but is not an
+ *   http:// or https:// URL (the message never shows its user info).
  */
 export function missingAwsConfig(config: Config): string[] {
   const missing: string[] = [];
@@ -41,6 +49,10 @@ export function missingAwsConfig(config: Config): string[] {
   const secretKey = SECRET_ACCESS_KEY_KEYS.find((k) => firstSet(config, k) !== undefined);
   if (idKey && !secretKey) missing.push(idKey === 'S3_ACCESS_KEY_ID' ? 'S3_SECRET_ACCESS_KEY' : 'AWS_SECRET_ACCESS_KEY');
   if (secretKey && !idKey) missing.push(secretKey === 'S3_SECRET_ACCESS_KEY' ? 'S3_ACCESS_KEY_ID' : 'AWS_ACCESS_KEY_ID');
+  if (missing.length === 0) {
+    const problem = endpointProblem(config);
+    if (problem !== undefined) throw new ConfigurationError(problem, ['BIGRAYS_AWS_ENDPOINT_URL']);
+  }
   return missing;
 }
 
@@ -64,7 +76,8 @@ export function awsSettings(config: Config, resource: string): AwsSettings {
   return { region: firstSet(config, 'AWS_REGION')!, credentials, endpoint: endpointOf(config) };
 }
 
-function endpointOf(config: Config): string | undefined {
+/** What is wrong with `AWS_ENDPOINT_URL` (a message naming the fix), or `undefined` when it is unset or an http(s) URL. */
+function endpointProblem(config: Config): string | undefined {
   const raw = firstSet(config, 'AWS_ENDPOINT_URL');
   if (raw === undefined) return undefined;
   let url: URL | undefined;
@@ -74,15 +87,22 @@ function endpointOf(config: Config): string | undefined {
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new Error(`BIGRAYS_AWS_ENDPOINT_URL must be an http:// or https:// URL such as http://127.0.0.1:5000; got ${quoteEndpoint(raw)}`);
+    return `BIGRAYS_AWS_ENDPOINT_URL must be an http:// or https:// URL such as http://127.0.0.1:5000; got ${quoteEndpoint(raw)}`;
   }
-  return raw.replace(/\/+$/, '');
+  return undefined;
+}
+
+function endpointOf(config: Config): string | undefined {
+  const problem = endpointProblem(config);
+  if (problem !== undefined) throw new Error(problem);
+  return firstSet(config, 'AWS_ENDPOINT_URL')?.replace(/\/+$/, '');
 }
 
 /** An endpoint for messages, without any user:password it may carry. */
 export function quoteEndpoint(raw: string): string {
-  // Everything between the scheme and the last '@' before the path is user info (passwords may contain '/').
-  const masked = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@]*)@/i, (_m, scheme: string) => `${scheme}****@`);
+  // Everything between the scheme (if any) and the last '@' is user info: passwords may hold '/', '@' or
+  // spaces, and a malformed value may have no scheme at all. Masking a little too much is fine here.
+  const masked = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i, (_m, scheme: string | undefined) => `${scheme ?? ''}****@`);
   return `'${masked}'`;
 }
 

@@ -90,14 +90,43 @@ describe('configuration', () => {
     await expect(bigraysRun(NoKey)).rejects.toThrow("NoKey lacks required attribute 'key' (required by ToS3)");
   });
 
-  it('rejects an endpoint that is not an http(s) URL, without showing credentials in it', async () => {
+  // Was bug A1: the endpoint was checked only when the resource opened, after earlier tasks had run.
+  it('rejects an endpoint that is not an http(s) URL at plan time, without showing credentials in it', async () => {
+    const ran: string[] = [];
     BigraysConfig.AWS_REGION = 'us-east-1';
     BigraysConfig.AWS_ENDPOINT_URL = `ftp://user:${SECRET}@example.com`;
+    @Task() class First { run() { ran.push('First'); } }
     @Task() class Read extends FromS3 { bucket = 'b'; key = 'k'; }
-    const error = await bigraysRun(Read).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(JobFailedError);
-    expect(everything(error)).toContain("BIGRAYS_AWS_ENDPOINT_URL must be an http:// or https:// URL such as http://127.0.0.1:5000; got 'ftp://****@example.com'");
+    const error = await bigraysRun(First, Read).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).missing).toEqual(['BIGRAYS_AWS_ENDPOINT_URL']);
+    expect((error as Error).message).toBe("BIGRAYS_AWS_ENDPOINT_URL must be an http:// or https:// URL such as http://127.0.0.1:5000; got 'ftp://****@example.com'");
     expect(everything(error)).not.toContain(SECRET);
+    expect(ran).toEqual([]);
+  });
+
+  it.each([
+    ['not a url', "got 'not a url'"],
+    ['ftp://x', "got 'ftp://x'"],
+    // No scheme: everything up to the last @ is user info, and is not shown.
+    [`user:${SECRET}@example.com`, "got '****@example.com'"],
+    [`s3://user:pass@word${SECRET}@example.com`, "got 's3://****@example.com'"],
+  ])('missingAwsConfig refuses the endpoint %j (S3Client and SNSClient)', (endpoint, shown) => {
+    const config = { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint };
+    for (const check of [missingAwsConfig, (c: typeof config) => S3Client.missingConfig(c), (c: typeof config) => SNSClient.missingConfig(c)]) {
+      let error: unknown;
+      try {
+        check(config);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toContain(shown);
+      expect((error as Error).message).not.toContain(SECRET);
+    }
+    // A missing key is reported first (as a list), the endpoint once the keys are there.
+    expect(missingAwsConfig({ AWS_ENDPOINT_URL: endpoint })).toEqual(['AWS_REGION']);
+    expect(missingAwsConfig({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:5000/' })).toEqual([]);
   });
 
   it('never puts the secret key in an error, whatever fails (unreachable endpoint)', async () => {

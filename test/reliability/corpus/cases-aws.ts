@@ -4,7 +4,7 @@
  * distinctive secret that must never be printed.
  */
 import type { CaseContext, CorpusCase } from './cases.js';
-import { motoUrl, s3CreateBucket, s3Get, s3Keys, s3OpenUploads, s3Put, snsTopicWithQueue, sqsMessages } from '../support.js';
+import { SECRETS, motoUrl, s3CreateBucket, s3Get, s3Keys, s3OpenUploads, s3Put, snsTopicWithQueue, sqsMessages } from '../support.js';
 
 const aws: CorpusCase['needs'] = ['aws', 'moto'];
 
@@ -172,7 +172,23 @@ export const CASES: CorpusCase[] = [
     env: { BIGRAYS_AWS_ENDPOINT_URL: 'ftp://x' },
     code: 2,
     message: /^bigrays: BIGRAYS_AWS_ENDPOINT_URL must be an http:\/\/ or https:\/\/ URL.*; got 'ftp:\/\/x'$/,
-    bug: 'a bad AWS_ENDPOINT_URL is found only when S3Client opens: exit 1 after earlier tasks ran (Export wrote out/first.csv)',
+    // Was bug A1: found only when S3Client opened, exit 1 after Export had written out/first.csv.
+  },
+  {
+    id: 'a13b AWS_ENDPOINT_URL that is not a URL at all: invalid configuration, nothing runs',
+    job: 'a06-csv-then-s3.ts',
+    needs: ['aws'],
+    env: { BIGRAYS_AWS_ENDPOINT_URL: 'not a url' },
+    code: 2,
+    message: /^bigrays: BIGRAYS_AWS_ENDPOINT_URL must be an http:\/\/ or https:\/\/ URL.*; got 'not a url'$/,
+  },
+  {
+    id: 'a13c AWS_ENDPOINT_URL with user info: invalid configuration, the password is not shown',
+    job: 'a06-csv-then-s3.ts',
+    needs: ['aws'],
+    env: { BIGRAYS_AWS_ENDPOINT_URL: `ftp://user:${SECRETS.token}@x` },
+    code: 2,
+    message: /^bigrays: BIGRAYS_AWS_ENDPOINT_URL must be an http:\/\/ or https:\/\/ URL.*; got 'ftp:\/\/\*\*\*\*@x'$/,
   },
   {
     id: 'a14 SNS topic (by name) that does not exist',
