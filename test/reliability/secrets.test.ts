@@ -22,7 +22,7 @@ import {
   setLogLevel,
   type Config,
 } from '@bigrays/core';
-import { SECRETS, errorText, itBug, leakedSecrets } from './support.js';
+import { SECRETS, errorText, leakedSecrets } from './support.js';
 
 const DSN = `postgres://etl:${SECRETS.dsnPwdEncoded}@db.invalid:5432/warehouse`;
 const saved: Record<string, string | undefined> = {};
@@ -158,9 +158,9 @@ describe('errors that quote secrets', () => {
     expect(leakedSecrets(errorText(error))).toEqual([]);
   });
 
-  // BUG (reported, minor): scrubError() walks the cause chain with `instanceof Error`, which fails for
+  // Was bug C8: scrubError() walked the cause chain with `instanceof Error`, which fails for
   // errors of another realm: here Node's own URL error seen from Jest's vm context (also vm/worker code).
-  itBug.each(cases.filter(([name]) => name.includes('URL error')))('%s: no secret anywhere in the error, its causes and their properties', async (_name, define) => {
+  it.each(cases.filter(([name]) => name.includes('URL error')))('%s: no secret anywhere in the error, its causes and their properties', async (_name, define) => {
     const error = await failure(define);
     expect(leakedSecrets(errorText(error))).toEqual([]);
   });

@@ -82,11 +82,15 @@ export function expectNoSecrets(text: string, where = 'output'): void {
   }
 }
 
-/** Everything an error carries: message, stack, own enumerable fields and the whole cause chain (and `errors` lists). */
+/**
+ * Everything an error carries: message, stack, own enumerable fields and the whole cause chain (and `errors` lists).
+ * Errors are recognised by shape (an object with a string `message`), not `instanceof Error`, so that errors of
+ * another realm (a vm context, a worker, Node's own errors seen from Jest) are read as thoroughly.
+ */
 export function errorText(error: unknown, seen = new Set<unknown>()): string {
   if (error === null || error === undefined || seen.has(error)) return '';
   seen.add(error);
-  if (!(error instanceof Error)) {
+  if (!isErrorLike(error)) {
     if (typeof error === 'object') {
       try {
         return JSON.stringify(error);
@@ -100,7 +104,7 @@ export function errorText(error: unknown, seen = new Set<unknown>()): string {
   for (const [key, value] of Object.entries(error)) {
     if (key === 'cause' || key === 'errors' || key === 'result') continue;
     if (typeof value === 'string') parts.push(`${key}=${value}`);
-    else if (value && typeof value === 'object' && !(value instanceof Error)) {
+    else if (value && typeof value === 'object' && !isErrorLike(value)) {
       try {
         parts.push(`${key}=${JSON.stringify(value)}`);
       } catch {
@@ -115,6 +119,10 @@ export function errorText(error: unknown, seen = new Set<unknown>()): string {
   for (const t of result?.tasks ?? []) parts.push(errorText(t.error, seen));
   for (const e of result?.errors ?? []) parts.push(errorText(e, seen));
   return parts.join('\n');
+}
+
+function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
 }
 
 // ---------------------------------------------------------------- output shape

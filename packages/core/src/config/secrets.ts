@@ -60,19 +60,37 @@ export function redact(text: string, config: Config = BigraysConfig): string {
 }
 
 /**
- * Removes known secrets, in place, from an error and its chain of causes:
+ * An error by shape: an object with a string `message`. Not `instanceof Error`,
+ * which is false for errors of another realm (a `vm` context, a worker, Node's
+ * own errors seen from Jest's sandbox), whose secrets must be scrubbed too.
+ */
+export function isErrorLike(value: unknown): value is Error {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
+/**
+ * Removes known secrets, in place, from an error and everything it links to:
+ * its chain of causes and the `errors` of an AggregateError, with their
  * messages, stacks and string properties (a URL error's `input` holds the
- * whole DSN). The errors stay the same objects, so `instanceof` and `code`
- * still work for the caller.
+ * whole DSN). Errors are recognised by shape, whatever realm made them. The
+ * errors stay the same objects, so `instanceof` and `code` still work for the
+ * caller.
  */
 export function scrubError<T>(error: T, config: Config = BigraysConfig): T {
   const seen = new Set<unknown>();
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && !seen.has(current) && depth < 16; depth++) {
+  const pending: unknown[] = [error];
+  while (pending.length > 0 && seen.size < 64) {
+    const current = pending.shift();
+    if (!isErrorLike(current) || seen.has(current)) continue;
     seen.add(current);
     const target = current as unknown as Record<string, unknown>;
     for (const key of Object.getOwnPropertyNames(current)) {
-      const value = target[key];
+      let value: unknown;
+      try {
+        value = target[key];
+      } catch {
+        continue; // a throwing getter: nothing to scrub there
+      }
       if (typeof value !== 'string') continue;
       const clean = redact(value, config);
       if (clean === value) continue;
@@ -82,7 +100,8 @@ export function scrubError<T>(error: T, config: Config = BigraysConfig): T {
         // A read-only property: nothing to do but leave it.
       }
     }
-    current = current.cause;
+    pending.push(target.cause);
+    if (Array.isArray(target.errors)) pending.push(...(target.errors as unknown[]));
   }
   return error;
 }
