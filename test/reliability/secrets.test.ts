@@ -20,6 +20,8 @@ import {
   getLogger,
   resetJobs,
   setLogLevel,
+  updateFormatKws,
+  resetFormatKws,
   type Config,
 } from '@bigrays/core';
 import { SECRETS, errorText, leakedSecrets } from './support.js';
@@ -189,6 +191,54 @@ describe('the bigrays logger at debug level, in-process', () => {
       expect(leakedSecrets(logged.join('\n'))).toEqual([]);
     } finally {
       setLogLevel('silent');
+    }
+  });
+});
+
+describe('secrets learnt at plan time: parameters named like secrets, per-task overrides (issue 10, finding 12)', () => {
+  // Before: only BigraysConfig was scrubbed, so these reached the JobFailedError, its causes and the logs as they were.
+  const PARAM = 'ParamTok-Ee5Rr6';
+  const OVERRIDE = 'Ovr Pw@Yy7Uu8';
+  const needles = [PARAM, 'Ee5Rr6', OVERRIDE, encodeURIComponent(OVERRIDE), 'Yy7Uu8', 'KwOv-Ii9'];
+  const found = (text: string) => needles.filter((n) => text.includes(n));
+
+  it('no secret in the error, its causes, or the debug log', async () => {
+    const logged: string[] = [];
+    setLogLevel('debug');
+    updateFormatKws({ api_token: PARAM });
+    try {
+      const logger = getLogger();
+      logger.settings.type = 'hidden';
+      logger.attachTransport((record) => void logged.push(JSON.stringify(record)));
+      const error = await failure(() => {
+        class Vault extends Resource {
+          open(config: Config) {
+            throw new Error(`refused ${config.VAULT_DSN} ${config.OTHER_DSN}`, { cause: new Error(JSON.stringify(config)) });
+          }
+          close() {}
+        }
+        @Task()
+        @Requires(Vault, { VAULT_DSN: `postgres://etl:${OVERRIDE}@vault.invalid/x`, OTHER_DSN: 'host=v password=KwOv-Ii9' })
+        class Unlock {
+          run() {}
+        }
+        @Task({ runWithExceptions: true, retries: 1, retryDelayMs: 1 })
+        class Call {
+          static templateAttributes = ['url'];
+          url = 'https://api.example/?t={api_token}';
+          run() {
+            throw new Error(`call failed: ${this.url}`, { cause: new Error(PARAM) });
+          }
+        }
+        void [Unlock, Call];
+      });
+      expect(error.message).toBe('job failed (failed: Unlock, Call)');
+      expect(found(errorText(error))).toEqual([]);
+      expect(errorText(error)).toContain('call failed: https://api.example/?t=****');
+      expect(found(logged.join('\n'))).toEqual([]);
+    } finally {
+      setLogLevel('silent');
+      resetFormatKws();
     }
   });
 });

@@ -32,7 +32,7 @@ export { JobFailedError, JobResult, type TaskReport, type TaskStatus } from './r
 
 export { BigraysConfig, configSource, effectiveConfig, firstSet, envName, type Config, type ConfigSource } from './config/config.js';
 export { KNOWN_CONFIG_KEYS, type KnownConfigKey } from './config/known-keys.js';
-export { redact, maskDsn, displayValue, isSecretKey, secretValues, MASK } from './config/secrets.js';
+export { redact, maskDsn, displayValue, isSecretKey, secretValues, rememberSecrets, MASK } from './config/secrets.js';
 
 export { updateFormatKws, getFormatKws, resetFormatKws } from './templates/format-kws.js';
 export { formatTemplate, placeholders, formatAttribute, type FormatValue } from './templates/format.js';

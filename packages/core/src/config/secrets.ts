@@ -1,62 +1,165 @@
 import { BigraysConfig, type Config } from './config.js';
 
-/** Keys whose values are secrets, plus any key that looks like one. */
-const SECRET_KEY = /(PWD|PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL)/i;
+/**
+ * Names whose values are secrets: configuration keys, job parameters, DSN
+ * options (`?password=`, `password=`). Anything with PWD, PASSW(ORD), SECRET,
+ * TOKEN, PRIVATE, CREDENTIAL or APIKEY in it, and names ending in `_KEY` or
+ * `_PASS` (`signing_key`, `API_KEY`; not `S3_ACCESS_KEY_ID`, not `key`).
+ */
+const SECRET_KEY = /PWD|PASSW|SECRET|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|[_.-](KEY|PASS)$|^PASS$/i;
 
 export const MASK = '****';
 
+/** True when a configuration key, parameter name or DSN option holds a secret. */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }
 
-const DSN_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi;
+/** Shorter values are not looked for in texts: masking every `ab` would garble messages and hide nothing. */
+const MIN_SECRET_LENGTH = 3;
 
-/** Replaces the password of every URL-style DSN (`scheme://user:pass@host`) in a text with a mask. */
+// ------------------------------------------------------------------ DSNs in a text
+
+/** `scheme://user:password@`: the password runs to the last `@` of the word (passwords may hold `@`, `/`, `:`). */
+const URL_USERINFO = /([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)(\S*)@/gi;
+/** `?name=value` / `&name=value` / `;name=value`: URL query options (masked when the name is a secret's). */
+const QUERY_OPTION = /([?&;])([A-Za-z_][\w.-]*)=([^&#;\s]*)/g;
+/**
+ * `name=value` in a keyword DSN (`host=db password=s3cr3t`, `Pwd=s3cr3t;`),
+ * a value quoted with '...' or "..." (backslash escapes) or bare. Spaces
+ * around `=` are allowed for password names only (libpq allows them; for
+ * other names they are more likely prose or SQL).
+ */
+const KEYWORD_OPTION = /(^|[\s;,({[])([A-Za-z_][\w.-]*)(\s*=\s*)('(?:[^'\\]|\\.)*'?|"(?:[^"\\]|\\.)*"?|[^\s;,)}\]'"]+)/g;
+const PASSWORD_NAME = /^(password|passwd|pwd|sslpassword)$/i;
+
+/**
+ * Masks, in a text, the secrets a DSN may carry: the password of URL-style
+ * DSNs (`scheme://user:pass@host`, even with a raw `@` in the password), URL
+ * options named like secrets (`?password=…`, `&sslpassword=…`), and keyword
+ * options (`password=…`, `password='…'`, `Pwd=…;`, `api_token=…`).
+ */
 export function maskDsn(text: string): string {
-  return text.replace(DSN_PASSWORD, `$1${MASK}@`);
+  return text
+    .replace(URL_USERINFO, `$1${MASK}@`)
+    .replace(QUERY_OPTION, (m, sep: string, name: string) => (isSecretKey(name) ? `${sep}${name}=${MASK}` : m))
+    .replace(KEYWORD_OPTION, (m, before: string, name: string, eq: string) =>
+      isSecretKey(name) && (eq === '=' || PASSWORD_NAME.test(name)) ? `${before}${name}${eq}${MASK}` : m,
+    );
 }
 
-/** The password inside a URL-style DSN, if any. */
+/**
+ * Masks a whole value that may be a DSN, for display (`bigrays config`, the
+ * plan's resource overrides). Knowing where the value ends, it also masks a
+ * URL password holding spaces: everything from `user:` to the last `@`.
+ */
+export function maskValue(value: string): string {
+  const url = /^(\s*[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^]*)@/i.exec(value);
+  const head = url ? `${url[1]}${MASK}@` : '';
+  return head + maskDsn(value.slice(url ? url[0].length : 0));
+}
+
+const decode = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/** After an `@`: a host (name, IPv4, [IPv6], comma-separated hosts), an optional port, then the path, query or end. */
+const HOST_AFTER_AT = /^(\[[^\]\s]*\]|[^\s/?#@:[\]]*)(:\d*)?([/?#]|$)/;
+
+/**
+ * Every secret a value may hold if it is a DSN, as written and decoded: the
+ * URL password (with raw `@`, `/`, spaces), secret URL options and secret
+ * keyword options. Empty for values that are no DSN.
+ */
+export function dsnSecrets(value: string): string[] {
+  const found: string[] = [];
+  const url = /^\s*[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:/i.exec(value);
+  if (url) {
+    // Which '@' ends the password is ambiguous when it holds '@': every candidate that leaves a host after it counts.
+    const rest = value.slice(url[0].length);
+    for (let at = rest.indexOf('@'); at >= 0; at = rest.indexOf('@', at + 1)) {
+      if (HOST_AFTER_AT.test(rest.slice(at + 1))) found.push(rest.slice(0, at), decode(rest.slice(0, at)));
+    }
+  }
+  for (const [, , name, written] of value.matchAll(QUERY_OPTION)) {
+    if (isSecretKey(name!) && written) found.push(written, decode(written), decode(written.replace(/\+/g, ' ')));
+  }
+  for (const [, , name, eq, written] of value.matchAll(KEYWORD_OPTION)) {
+    if (!isSecretKey(name!) || !(eq === '=' || PASSWORD_NAME.test(name!)) || !written) continue;
+    found.push(written);
+    const quoted = /^(['"])([^]*?)\1?$/.exec(written);
+    if (quoted) found.push(quoted[2]!, quoted[2]!.replace(/\\(.)/g, '$1'));
+  }
+  return [...new Set(found)].filter((v) => v.length >= MIN_SECRET_LENGTH);
+}
+
+/** The password inside a URL-style DSN, if any (decoded). */
 export function dsnPassword(dsn: string | undefined): string | undefined {
   if (!dsn) return undefined;
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(dsn);
-  if (!match?.[1]) return undefined;
-  try {
-    return decodeURIComponent(match[1]);
-  } catch {
-    return match[1];
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^]*)@/i.exec(dsn);
+  return match?.[1] ? decode(match[1]) : undefined;
+}
+
+/** The value as it may be shown: a secret's masked whole, a DSN's passwords and secret options masked. */
+export function displayValue(key: string, value: string): string {
+  if (isSecretKey(key)) return MASK;
+  return redact(maskValue(value));
+}
+
+// ------------------------------------------------------------------ secrets known to the process
+
+/**
+ * Secrets learnt while planning, beyond `BigraysConfig`: values of job
+ * parameters named like secrets (`--param api_token=…`) and of per-task
+ * resource overrides (`@Requires(SQLSession, { DB_DSN: … })`). Kept for the
+ * life of the process, so an error raised at any later point is scrubbed.
+ */
+const learnt = new Set<string>();
+
+/**
+ * Remembers the secrets of a set of named values (job parameters, resource
+ * overrides): the whole value of a name like a secret's, and whatever any
+ * value holds as a DSN. From then on `redact` and `scrubError` remove them.
+ */
+export function rememberSecrets(values: Readonly<Record<string, unknown>>): void {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined || value === null) continue;
+    const text = value instanceof Date ? value.toISOString() : String(value);
+    if (isSecretKey(key) && text.length >= MIN_SECRET_LENGTH) learnt.add(text);
+    for (const secret of dsnSecrets(text)) learnt.add(secret);
   }
 }
 
-/** The value as it may be shown: secrets masked, DSN passwords masked. */
-export function displayValue(key: string, value: string): string {
-  if (isSecretKey(key)) return MASK;
-  return maskDsn(value);
+/** Forgets the secrets learnt by `rememberSecrets` (tests). */
+export function forgetLearntSecrets(): void {
+  learnt.clear();
 }
 
-/** Every secret value currently known (config secrets and DSN passwords, raw and URL-encoded). */
+/** Every secret value currently known: config secrets, DSN passwords and options, learnt ones; raw and URL-encoded. */
 export function secretValues(config: Config = BigraysConfig): string[] {
-  const values = new Set<string>();
+  const values = new Set<string>(learnt);
   for (const [key, value] of Object.entries(config)) {
     if (!value) continue;
     if (isSecretKey(key)) values.add(value);
-    const written = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(value)?.[1];
-    if (written) values.add(written);
-    const password = dsnPassword(value);
-    if (password) values.add(password);
+    for (const secret of dsnSecrets(value)) values.add(secret);
   }
   for (const value of [...values]) {
     const encoded = encodeURIComponent(value);
     if (encoded !== value) values.add(encoded);
   }
-  return [...values].filter((v) => v.length >= 3);
+  // Longest first, so that a secret containing another is removed whole.
+  return [...values].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 }
 
 /** Removes every known secret from a text (messages, stacks, log lines). */
 export function redact(text: string, config: Config = BigraysConfig): string {
-  let out = maskDsn(text);
+  let out = text;
   for (const secret of secretValues(config)) out = out.split(secret).join(MASK);
-  return out;
+  return maskDsn(out);
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type TaskClass,
 } from '../metadata/records.js';
 import { effectiveConfig, envName } from '../config/config.js';
+import { rememberSecrets } from '../config/secrets.js';
 import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf } from '../tasks/task-contract.js';
 import { attributePlaceholders, formatAttribute, type FormatValue } from '../templates/format.js';
 import { getFormatKws } from '../templates/format-kws.js';
@@ -38,11 +39,14 @@ export function buildPlan(options: PlanOptions = {}): Plan {
   checkInterfaces(drafts);
   const inputs = planInputs(drafts);
   const parameters = { ...getFormatKws(), ...options.parameters };
-  const resolved = resolveTemplates(drafts, parameters);
   const resources = drafts.map((d) => {
     const record = getRequiresRecord(d.taskClass);
     return record ? resourceUse(record) : undefined;
   });
+  // Secrets that BigraysConfig does not hold (a `--param api_token=…`, a task's own DSN) are masked from here on.
+  rememberSecrets(parameters);
+  for (const use of resources) if (use) rememberSecrets(use.overrides);
+  const resolved = resolveTemplates(drafts, parameters);
   checkConfiguration(drafts, resources);
   const actions = resourceActions(resources);
 

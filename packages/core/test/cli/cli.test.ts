@@ -117,14 +117,17 @@ describe('plan, graph, config, help, version', () => {
 
   it('config lists keys with their source and masks secrets', () => {
     const r = runCli(['config'], {
-      env: { BIGRAYS_DB_DSN: 'postgres://etl:s3cr3t-pw@db/warehouse', BIGRAYS_DB_PWD: 'hunter2-pw', BIGRAYS_MY_KEY: 'mine' },
+      env: { BIGRAYS_DB_DSN: 'postgres://etl:s3cr3t-pw@db/warehouse', BIGRAYS_DB_PWD: 'hunter2-pw', BIGRAYS_MY_SETTING: 'mine', BIGRAYS_MY_KEY: 'key-value-pw' },
     });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('s3cr3t-pw');
     expect(r.stdout).not.toContain('hunter2-pw');
     expect(r.stdout).toMatch(/DB_DSN\s+BIGRAYS_DB_DSN\s+environment\s+postgres:\/\/etl:\*\*\*\*@db\/warehouse/);
     expect(r.stdout).toMatch(/DB_PWD\s+BIGRAYS_DB_PWD\s+environment\s+\*\*\*\*/);
-    expect(r.stdout).toMatch(/MY_KEY\s+BIGRAYS_MY_KEY\s+environment\s+mine/);
+    expect(r.stdout).toMatch(/MY_SETTING\s+BIGRAYS_MY_SETTING\s+environment\s+mine/);
+    // A name ending in _KEY is a secret's (issue 10, finding 12).
+    expect(r.stdout).toMatch(/MY_KEY\s+BIGRAYS_MY_KEY\s+environment\s+\*\*\*\*/);
+    expect(r.stdout).not.toContain('key-value-pw');
     expect(r.stdout).toMatch(/AWS_REGION\s+BIGRAYS_AWS_REGION\s+unset/);
   });
 

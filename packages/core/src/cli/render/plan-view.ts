@@ -1,5 +1,5 @@
 import type { Plan, PlannedTask, ResourceUse } from '../../plan/plan.js';
-import { displayValue } from '../../config/secrets.js';
+import { displayValue, redact } from '../../config/secrets.js';
 import { palette, table } from './format.js';
 
 /** A resource with its per-task overrides, secrets masked. */
@@ -51,8 +51,8 @@ export function renderPlan(plan: Plan, jobLabel: string, color: boolean): string
   ];
   if (open) parts.push(`  at the end: close ${open.resource.name}`);
   const params = Object.entries(plan.parameters);
-  parts.push('', `${c.bold('Parameters')}: ${params.length ? params.map(([k, v]) => `${k}=${v}`).join(', ') : '(none)'}`);
-  const templates = plan.tasks.flatMap((t) => Object.entries(t.resolved).map(([attr, value]) => [`${t.name}.${attr}`, oneLine(value)]));
+  parts.push('', `${c.bold('Parameters')}: ${params.length ? params.map(([k, v]) => `${k}=${displayValue(k, v)}`).join(', ') : '(none)'}`);
+  const templates = plan.tasks.flatMap((t) => Object.entries(t.resolved).map(([attr, value]) => [`${t.name}.${attr}`, redact(oneLine(value))]));
   if (templates.length) parts.push('', c.bold('Templates'), table(templates));
   return parts.join('\n');
 }
