@@ -38,7 +38,7 @@ export { updateFormatKws, getFormatKws, resetFormatKws } from './templates/forma
 export { formatTemplate, placeholders, formatAttribute, type FormatValue } from './templates/format.js';
 
 export { Resource, type ResourceClass } from './resources/resource.js';
-export type { TaskContract } from './tasks/task-contract.js';
+export type { TaskContract, TemplateUse } from './tasks/task-contract.js';
 
 export { buildPlan, type PlanOptions } from './plan/planner.js';
 export type { Plan, PlannedTask, PlannedInput, ResourceUse, ResourceAction } from './plan/plan.js';

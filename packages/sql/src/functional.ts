@@ -11,15 +11,15 @@ import { SQLExecute, SQLQuery, SQLWrite } from './tasks.js';
 import type { IfExists } from './write.js';
 
 /** Runs a query; resolves to its rows, or with `spool: true` to a Dataset. */
-export function sqlQuery(attributes: { query: string; params?: Params; spool?: false }): Promise<Row[]>;
-export function sqlQuery(attributes: { query: string; params?: Params; spool: true }): Promise<Dataset>;
-export function sqlQuery(attributes: { query: string; params?: Params; spool?: boolean }): Promise<Row[] | Dataset>;
-export function sqlQuery(attributes: { query: string; params?: Params; spool?: boolean }): Promise<Row[] | Dataset> {
+export function sqlQuery(attributes: { query: string; params?: Params; rawSql?: readonly string[]; spool?: false }): Promise<Row[]>;
+export function sqlQuery(attributes: { query: string; params?: Params; rawSql?: readonly string[]; spool: true }): Promise<Dataset>;
+export function sqlQuery(attributes: { query: string; params?: Params; rawSql?: readonly string[]; spool?: boolean }): Promise<Row[] | Dataset>;
+export function sqlQuery(attributes: { query: string; params?: Params; rawSql?: readonly string[]; spool?: boolean }): Promise<Row[] | Dataset> {
   return runTask<Row[] | Dataset>(SQLQuery, attributes);
 }
 
 /** Runs a statement or script in a transaction; resolves to the rows affected. */
-export function sqlExecute(attributes: { statement: string; params?: Params }): Promise<number> {
+export function sqlExecute(attributes: { statement: string; params?: Params; rawSql?: readonly string[] }): Promise<number> {
   return runTask<number>(SQLExecute, attributes);
 }
 

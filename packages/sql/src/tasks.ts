@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { Requires, type Dataset, type Row } from '@bigrays/core';
+import { Requires, type Dataset, type Row, type TemplateUse } from '@bigrays/core';
 import { SQLSession, type Params } from './session.js';
+import { sqlTemplateProblem } from './sql-templates.js';
 import type { IfExists } from './write.js';
 
 /**
@@ -30,7 +31,9 @@ export abstract class SQLTask {
 /**
  * Runs `query` and outputs its rows (`Row[]`), or with `spool = true` a
  * `Dataset` spooled to a local file without holding the rows in memory.
- * `:name` placeholders are bound from `params`.
+ * `:name` placeholders are bound from `params`. A `{name}` template in the
+ * query itself takes only an identifier (checked at plan time), unless the
+ * parameter is listed in `rawSql`.
  *
  * @example
  * \@Task()
@@ -45,10 +48,23 @@ export class SQLQuery extends SQLTask {
   static templateAttributes: readonly string[] = ['query'];
   static templateObjectAttributes: readonly string[] = ['params'];
 
-  /** The query; `{name}` templates are filled from job parameters, `:name` placeholders bound from `params`. */
+  /** Refuses, at plan time, a parameter value pasted into the query that is not an identifier (see `rawSql`). */
+  static checkTemplateValue(use: TemplateUse): string | undefined {
+    return sqlTemplateProblem(use);
+  }
+
+  /**
+   * The query; `:name` placeholders are bound from `params`; `{name}` templates are filled from job
+   * parameters and take identifiers only (a table, `schema.table`), unless listed in `rawSql`.
+   */
   query!: string;
   /** Values of the `:name` placeholders (string values may use `{name}` templates). */
   params?: Params;
+  /**
+   * Parameters pasted into the query verbatim, as trusted SQL fragments (e.g. `['where_clause']`).
+   * Opting in means whoever sets the parameter may run any SQL: never list a value that comes from users.
+   */
+  rawSql?: readonly string[];
   /** Output a `Dataset` (spooled to disk) instead of `Row[]`. */
   spool = false;
 
@@ -74,10 +90,20 @@ export class SQLExecute extends SQLTask {
   static templateAttributes: readonly string[] = ['statement'];
   static templateObjectAttributes: readonly string[] = ['params'];
 
-  /** The statement or script; `{name}` templates are filled from job parameters, `:name` placeholders bound from `params`. */
+  /** Refuses, at plan time, a parameter value pasted into the statement that is not an identifier (see `rawSql`). */
+  static checkTemplateValue(use: TemplateUse): string | undefined {
+    return sqlTemplateProblem(use);
+  }
+
+  /**
+   * The statement or script; `:name` placeholders are bound from `params`; `{name}` templates are filled
+   * from job parameters and take identifiers only, unless listed in `rawSql`.
+   */
   statement!: string;
   /** Values of the `:name` placeholders. */
   params?: Params;
+  /** Parameters pasted into the statement verbatim, as trusted SQL fragments (see `SQLQuery.rawSql`). */
+  rawSql?: readonly string[];
 
   run(db: SQLSession): Promise<number> {
     return db.execute(this.statement, this.params);

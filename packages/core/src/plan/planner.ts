@@ -10,8 +10,8 @@ import {
 } from '../metadata/records.js';
 import { effectiveConfig, envName } from '../config/config.js';
 import { rememberSecrets } from '../config/secrets.js';
-import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf } from '../tasks/task-contract.js';
-import { attributePlaceholders, formatAttribute, type FormatValue } from '../templates/format.js';
+import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf, templateValueProblem } from '../tasks/task-contract.js';
+import { attributePlaceholders, formatAttribute, placeholders, type FormatValue } from '../templates/format.js';
 import { getFormatKws } from '../templates/format-kws.js';
 import { resourceUse } from './resource-key.js';
 import { selectTasks, type TaskSelection } from './select-tasks.js';
@@ -138,6 +138,7 @@ function planInputs(drafts: readonly Draft[]): PlannedInput[][] {
 
 function resolveTemplates(drafts: readonly Draft[], parameters: Readonly<Record<string, FormatValue>>): Record<string, unknown>[] {
   const missing = new Map<string, string[]>();
+  const refused: string[] = [];
   const resolved = drafts.map(({ name, taskClass, instance }) => {
     const out: Record<string, unknown> = {};
     const objectAttributes = new Set(templateObjectAttributesOf(taskClass));
@@ -147,6 +148,15 @@ function resolveTemplates(drafts: readonly Draft[], parameters: Readonly<Record<
       if (typeof value !== 'string' && !objects) continue;
       const absent = attributePlaceholders(value, objects).filter((p) => parameters[p] === undefined);
       for (const p of absent) missing.set(p, [...(missing.get(p) ?? []), `${name}.${attr}`]);
+      if (typeof value === 'string') {
+        // The task may refuse a value pasted into this attribute (SQL text takes identifiers only).
+        for (const parameter of placeholders(value)) {
+          const given = parameters[parameter];
+          if (given === undefined) continue;
+          const problem = templateValueProblem(taskClass, { task: name, attribute: attr, parameter, value: given, instance });
+          if (problem !== undefined && !refused.includes(problem)) refused.push(problem);
+        }
+      }
       if (absent.length === 0 && value !== undefined) out[attr] = formatAttribute(value, parameters, objects);
     }
     return out;
@@ -157,6 +167,9 @@ function resolveTemplates(drafts: readonly Draft[], parameters: Readonly<Record<
       `missing parameters:\n${problems.map((p) => `  - ${p}`).join('\n')}\nset them with updateFormatKws({ ... }) in the job or --param name=value on the command line`,
       problems,
     );
+  }
+  if (refused.length > 0) {
+    throw new PlanError(refused.length === 1 ? refused[0]! : `template values refused:\n${refused.map((p) => `  - ${p}`).join('\n')}`, refused);
   }
   return resolved;
 }

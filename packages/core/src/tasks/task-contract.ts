@@ -1,3 +1,5 @@
+import type { FormatValue } from '../templates/format.js';
+
 /**
  * What a task class may declare statically, read by the planner. Built-in
  * base classes set these; subclasses inherit them.
@@ -9,11 +11,30 @@
  * - `templateObjectAttributes`: attributes holding a plain object whose
  *   string values are filled the same way (SQL `params`). Other objects (an
  *   SNS message sent as JSON) are never templated.
+ * - `checkTemplateValue(use)`: called by the planner for each parameter
+ *   about to be pasted into a (string) template attribute; a returned text
+ *   is a problem (naming the fix) and the plan fails with a `PlanError`.
+ *   SQL tasks use it to let only identifiers into SQL text.
  */
 export interface TaskContract {
   readonly requiredAttributes?: readonly string[];
   readonly templateAttributes?: readonly string[];
   readonly templateObjectAttributes?: readonly string[];
+  checkTemplateValue?(use: TemplateUse): string | undefined;
+}
+
+/** One `{parameter}` about to be filled in a template attribute, as `checkTemplateValue` sees it. */
+export interface TemplateUse {
+  /** The task's name. */
+  readonly task: string;
+  /** The template attribute, e.g. `query`. */
+  readonly attribute: string;
+  /** The parameter's name (`table` for `{table}`). */
+  readonly parameter: string;
+  /** The value that would be pasted. */
+  readonly value: FormatValue;
+  /** The task instance (its other attributes, e.g. an opt-in list). */
+  readonly instance: Readonly<Record<string, unknown>>;
 }
 
 export function requiredAttributesOf(task: object): readonly string[] {
@@ -26,4 +47,10 @@ export function templateAttributesOf(task: object): readonly string[] {
 
 export function templateObjectAttributesOf(task: object): readonly string[] {
   return (task as TaskContract).templateObjectAttributes ?? [];
+}
+
+/** The problem `checkTemplateValue` finds with a use, if the task class declares the check. */
+export function templateValueProblem(task: object, use: TemplateUse): string | undefined {
+  const check = (task as TaskContract).checkTemplateValue;
+  return typeof check === 'function' ? check.call(task, use) : undefined;
 }
