@@ -17,6 +17,7 @@ export {
   type ValueDecoder,
 } from './column-types.js';
 export {
+  COLUMN_SAMPLE_ROWS,
   columnsOf,
   encodeCsvHeader,
   encodeCsvRecord,
