@@ -48,5 +48,13 @@ export {
   type TableInputKind,
   type ToCsvReadableOptions,
 } from './table-input.js';
+export {
+  StrictTextDecoder,
+  TEXT_ENCODINGS,
+  TextDecodeError,
+  decodeText,
+  textEncoding,
+  type TextEncoding,
+} from './text-decoder.js';
 export { deleteAllSpoolFiles, liveSpoolFiles } from './spool-files.js';
 export { CopyProgress } from './copy-progress.js';
