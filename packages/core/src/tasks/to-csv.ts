@@ -156,10 +156,11 @@ export class ToCSV {
     if (existing.isDirectory()) {
       throw new TaskError(task, `${task}: ${target} is a directory; set filename to a file path`);
     }
-    if (!this.overwrite) throw existsError(task, target);
     // Replacing a FIFO, a device or a symbolic link with a regular file is never what was meant (as root it
     // would replace /dev/null), and writing through it is not atomic: refuse anything but a regular file.
+    // Checked first, so that the message does not suggest `overwrite = true`, which would not help.
     if (!existing.isFile()) throw notRegularError(task, target, existing);
+    if (!this.overwrite) throw existsError(task, target);
   }
 
   /**

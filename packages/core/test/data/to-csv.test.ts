@@ -231,6 +231,8 @@ describe('ToCSV', () => {
     );
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(real, 'utf8')).toBe('precious');
+    // Without overwrite too: the message must not suggest `overwrite = true`.
+    await expect(task(link, [{ a: 1 }]).run()).rejects.toThrow(`ExportRows: ${link} is a symbolic link, not a regular file`);
 
     const fifo = join(dir, 'pipe.csv');
     execFileSync('mkfifo', [fifo]);
