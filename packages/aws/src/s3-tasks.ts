@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Requires, TaskError, currentTask, parseCsvBatches, type Progress, type Row } from '@bigrays/core';
+import { Requires, StrictTextDecoder, TaskError, TextDecodeError, currentTask, parseCsvBatches, textEncoding, type Progress, type Row } from '@bigrays/core';
 import { S3Client } from './s3-client.js';
 import { taskError } from './errors.js';
 import type { ServerSideEncryptionSetting } from './upload.js';
@@ -107,9 +107,12 @@ export type FromS3Format = 'buffer' | 'text' | 'csv';
 
 /**
  * Downloads `s3://bucket/key`. Output by `as`: `'buffer'` (default) a
- * Buffer, `'text'` a UTF-8 string, `'csv'` the rows of a CSV file with a
+ * Buffer, `'text'` a string, `'csv'` the rows of a CSV file with a
  * header (values are strings; an empty unquoted field is `null`, `""` is
- * `''`). A missing object or bucket is an error naming `s3://bucket/key`.
+ * `''`; a record with fewer or more fields than the header is an error).
+ * Text and CSV are decoded by `encoding`: `'utf-8'` (default, strict: an
+ * invalid byte is an error naming its offset) or `'latin1'`.
+ * A missing object or bucket is an error naming `s3://bucket/key`.
  */
 export interface FromS3 {
   /** Bucket name (templated). */
@@ -129,11 +132,22 @@ export class FromS3 extends S3Task {
    */
   as: FromS3Format | (string & Record<never, never>) = 'buffer';
 
+  /**
+   * How `'text'` and `'csv'` bytes are decoded: `'utf-8'` (default; bytes
+   * that are not UTF-8 are an error naming the byte offset, never U+FFFD) or
+   * `'latin1'` (ISO-8859-1: every byte is a character). Not used by `'buffer'`.
+   */
+  encoding: 'utf-8' | 'latin1' | (string & Record<never, never>) = 'utf-8';
+
   async run(s3: S3Client): Promise<Buffer | string | Row[]> {
     const client = requireS3(s3, this);
     const format = this.as ?? 'buffer';
     if (format !== 'buffer' && format !== 'text' && format !== 'csv') {
       throw taskError('FromS3', `${displayName(this)}.as must be 'buffer', 'text' or 'csv'; got ${JSON.stringify(format)}`);
+    }
+    const encoding = textEncoding(this.encoding);
+    if (encoding === undefined) {
+      throw taskError('FromS3', `${displayName(this)}.encoding must be 'utf-8' or 'latin1'; got ${JSON.stringify(this.encoding)}`);
     }
     const uri = S3Client.uri(this.bucket, this.key);
     const body = await client.getObjectStream(this.bucket, this.key);
@@ -144,14 +158,23 @@ export class FromS3 extends S3Task {
         yield chunk as Buffer;
       }
     }
+    const decoder = new StrictTextDecoder(encoding);
+    async function* decoded(): AsyncGenerator<string, void, undefined> {
+      for await (const chunk of counted()) yield decoder.write(chunk);
+      yield decoder.end();
+    }
     try {
-      if (format === 'csv') return await csvRows(counted(), progress);
+      if (format === 'csv') return await csvRows(decoded(), progress);
       const chunks: Buffer[] = [];
       for await (const chunk of counted()) chunks.push(chunk);
       const bytes = Buffer.concat(chunks);
-      return format === 'text' ? bytes.toString('utf8') : bytes;
+      return format === 'text' ? decoder.write(bytes) + decoder.end() : bytes;
     } catch (error) {
       if (error instanceof TaskError) throw error;
+      if (error instanceof TextDecodeError) {
+        const hint = encoding === 'utf-8' ? `; if the file is in Latin-1, set encoding = 'latin1' on the task` : '';
+        throw taskError('FromS3', `${uri}: ${error.message}${hint}`, { cause: error });
+      }
       throw taskError('FromS3', `reading ${uri} failed: ${(error as Error)?.message ?? error}`, { cause: error, userError: false });
     } finally {
       body.destroy();
@@ -192,7 +215,7 @@ export class ListS3Objects extends S3Task {
 }
 
 /** Parses a CSV stream with a header line into row objects. */
-async function csvRows(source: AsyncIterable<Buffer>, progress: ReturnType<typeof progressReporter>): Promise<Row[]> {
+async function csvRows(source: AsyncIterable<string>, progress: ReturnType<typeof progressReporter>): Promise<Row[]> {
   let columns: string[] | undefined;
   const rows: Row[] = [];
   let recordNo = 0;
@@ -213,12 +236,13 @@ async function csvRows(source: AsyncIterable<Buffer>, progress: ReturnType<typeo
       recordNo++;
       // A blank line (one null field) in a multi-column file is no record; in a one-column file it is a null.
       if (width > 1 && record.length === 1 && record[0] === null) continue;
-      if (record.length > width) {
+      // Fewer fields are as wrong as more: padding them with nulls would invent values.
+      if (record.length !== width) {
         throw taskError('FromS3', `CSV record ${recordNo} (after the header) has ${record.length} fields but the header has ${width}`);
       }
       const row: Row = {};
       for (let c = 0; c < width; c++) {
-        const value = c < record.length ? record[c]! : null;
+        const value = record[c]!;
         // A column named __proto__ is data, not the row's prototype.
         if (columns[c] === '__proto__') Object.defineProperty(row, '__proto__', { value, enumerable: true, writable: true, configurable: true });
         else row[columns[c]!] = value;

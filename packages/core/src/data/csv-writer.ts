@@ -213,9 +213,12 @@ export interface CsvProgress {
 /** Options of {@link rowsToCsvStream}. */
 export interface RowsToCsvOptions {
   /**
-   * Columns to write, in order. Default: for an array, the union of all rows'
-   * keys ({@link columnsOf}); for any other iterable, the keys of the first row
-   * (keys that appear only in later rows are then not written).
+   * Columns to write, in order; keys of a row that are not among them are
+   * ignored. Default: for an array, the union of all rows' keys
+   * ({@link columnsOf}); for any other iterable, the union of the keys of its
+   * first {@link COLUMN_SAMPLE_ROWS} rows, and a later row with a key outside
+   * them fails the stream (naming the row and the key) rather than losing the
+   * value. `SQLWrite` decides the columns of an iterable the same way.
    */
   columns?: readonly string[];
   /** Write a header line with the column names. Default `true`. */
@@ -225,6 +228,13 @@ export interface RowsToCsvOptions {
   /** Approximate size of each chunk pushed downstream, in characters. Default 64 KiB. */
   chunkSize?: number;
 }
+
+/**
+ * How many rows of an iterable (not an array) are read before its columns
+ * are decided: the union of their keys. The same number as `SQLWrite`'s
+ * sample, so both accept and reject the same inputs.
+ */
+export const COLUMN_SAMPLE_ROWS = 1000;
 
 /** Rows a CSV stream accepts: objects, or arrays of values when `columns` is given. */
 export type CsvSourceRow = Row | readonly unknown[];
@@ -261,6 +271,10 @@ class CsvRowStream extends Readable {
   private rows = 0;
   private bytes = 0;
   private lastReport = 0;
+  /** Rows of an iterable held back until its columns are decided (the first COLUMN_SAMPLE_ROWS). */
+  private sample: Row[] | undefined;
+  /** Set when the columns were inferred from a sample: every later row's keys must be among them. */
+  private known: Set<string> | undefined;
   private pumping = false;
   /** The source is exhausted, failed, or was released. */
   private ended = false;
@@ -296,6 +310,7 @@ class CsvRowStream extends Readable {
           const r = it.next();
           if (r.done === true) {
             done = true;
+            this.flushSample();
             break;
           }
           chunk.add(this.encode(r.value, rows));
@@ -324,6 +339,7 @@ class CsvRowStream extends Readable {
           if (this.destroyed) return;
           if (r.done === true) {
             done = true;
+            this.flushSample();
             break;
           }
           chunk.add(this.encode(r.value, rows));
@@ -360,11 +376,44 @@ class CsvRowStream extends Readable {
       return encodeCsvRow(row);
     }
     if (this.columns === undefined) {
-      // Not an array source: the first row decides (later rows may not be readable twice).
-      this.columns = Object.keys(row);
-      this.addHeader();
+      // Not an array source (it may not be readable twice): hold the first rows back until they decide the columns.
+      (this.sample ??= []).push(row as Row);
+      return this.sample.length < COLUMN_SAMPLE_ROWS ? '' : this.decideColumns();
     }
+    if (this.known !== undefined) this.checkKeys(row as Row, inChunk);
     return encodeCsvRecord(row as Row, this.columns);
+  }
+
+  /** Decides the columns from the held-back rows, adds the header, and returns those rows encoded. */
+  private decideColumns(): string {
+    const sample = this.sample!;
+    this.sample = undefined;
+    const columns = columnsOf(sample);
+    this.columns = columns;
+    this.known = new Set(columns);
+    this.addHeader();
+    let lines = '';
+    for (const row of sample) lines += encodeCsvRecord(row, columns);
+    return lines;
+  }
+
+  /** The source ended: rows still held back are encoded now. */
+  private flushSample(): void {
+    if (this.sample !== undefined) this.chunk.add(this.decideColumns());
+  }
+
+  /** A key first seen after the sample would be dropped silently: fail instead. */
+  private checkKeys(row: Row, inChunk: number): void {
+    const known = this.known!;
+    for (const key in row) {
+      if (!known.has(key) && Object.prototype.hasOwnProperty.call(row, key)) {
+        throw new TypeError(
+          `row ${this.rows + inChunk + 1} of the input has the column '${key}', which is not among the columns taken from ` +
+            `the first ${COLUMN_SAMPLE_ROWS} rows (${this.columns!.join(', ')}); give every row the same keys (null for no value), ` +
+            'or pass an array or a Dataset',
+        );
+      }
+    }
   }
 
   /** Pushes the collected chunk; false when the consumer wants no more for now. */

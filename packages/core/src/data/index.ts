@@ -17,6 +17,7 @@ export {
   type ValueDecoder,
 } from './column-types.js';
 export {
+  COLUMN_SAMPLE_ROWS,
   columnsOf,
   encodeCsvHeader,
   encodeCsvRecord,
@@ -47,5 +48,13 @@ export {
   type TableInputKind,
   type ToCsvReadableOptions,
 } from './table-input.js';
+export {
+  StrictTextDecoder,
+  TEXT_ENCODINGS,
+  TextDecodeError,
+  decodeText,
+  textEncoding,
+  type TextEncoding,
+} from './text-decoder.js';
 export { deleteAllSpoolFiles, liveSpoolFiles } from './spool-files.js';
 export { CopyProgress } from './copy-progress.js';

@@ -57,7 +57,8 @@ export function tableInputKind(input: unknown): TableInputKind | undefined {
  *
  * - rows (`Row[]`, iterable or async iterable of rows) → CSV with a header
  *   (`rowsToCsvStream`; an array's columns are the union of its rows' keys,
- *   another iterable's those of its first row)
+ *   another iterable's the union of its first 1000 rows' keys, and a later
+ *   row with another key is an error, never a dropped value)
  * - `Dataset` → its CSV file, header included, copied without re-encoding
  * - `string` → its UTF-8 bytes, as is
  * - `Buffer`/`Uint8Array` → the bytes, as is

@@ -11,6 +11,7 @@ import { withTaskScope, type Progress, type RunScope, type TaskScope } from './t
 import { countsOf } from './counts.js';
 import { recordOutput } from './outputs.js';
 import { activeLogger } from '../logging/logger.js';
+import { startSpoolSweep } from '../data/spool-files.js';
 
 /** How a run behaves around the plan. */
 export interface RunOptions {
@@ -46,6 +47,8 @@ export async function executePlan(plan: Plan, options: RunOptions = {}): Promise
     observer({ type: 'job-end', result });
     return result;
   }
+  // Spool directories of killed jobs: removed in the background, once per process (a readdir when there are none).
+  startSpoolSweep();
   return new Run(plan, observer, options.signals ?? 'reraise', started, options.deferCleanup ?? false, options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS).execute();
 }
 

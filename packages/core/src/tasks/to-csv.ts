@@ -5,7 +5,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, type Stats, type WriteStream } from 'node:fs';
 import { constants, copyFile, link, lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -88,8 +88,7 @@ export class ToCSV {
     const progress = new CopyProgress(this.input, (p) => scope?.report(p));
 
     // Hidden, unique and in the same directory, so the final rename/link never crosses file systems.
-    // The name is cut so that the temporary name stays within the 255-byte file-name limit.
-    const temp = join(dir, `.${basename(target).slice(0, 100)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const temp = join(dir, tempName(basename(target)));
     const dataset = kind === 'dataset' && !(this.input as Dataset).deleted ? (this.input as Dataset) : undefined;
     if (dataset) {
       // A spooled Dataset already is the CSV file (header included): copy it whole, at disk speed.
@@ -157,6 +156,10 @@ export class ToCSV {
     if (existing.isDirectory()) {
       throw new TaskError(task, `${task}: ${target} is a directory; set filename to a file path`);
     }
+    // Replacing a FIFO, a device or a symbolic link with a regular file is never what was meant (as root it
+    // would replace /dev/null), and writing through it is not atomic: refuse anything but a regular file.
+    // Checked first, so that the message does not suggest `overwrite = true`, which would not help.
+    if (!existing.isFile()) throw notRegularError(task, target, existing);
     if (!this.overwrite) throw existsError(task, target);
   }
 
@@ -167,6 +170,13 @@ export class ToCSV {
    */
   async #publish(task: string, temp: string, target: string): Promise<void> {
     if (this.overwrite) {
+      // Checked again just before the swap: what is there may have changed while the file was written.
+      const existing = await lstat(target).catch(() => undefined);
+      if (existing !== undefined && !existing.isFile()) {
+        throw existing.isDirectory()
+          ? new TaskError(task, `${task}: ${target} is a directory; set filename to a file path`)
+          : notRegularError(task, target, existing);
+      }
       await fsStep(task, `move the finished file to ${target}`, () => rename(temp, target));
       return;
     }
@@ -192,6 +202,52 @@ export class ToCSV {
 
 /** Error codes of file systems without hard links (FAT, some network and container mounts). */
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/** The longest file name most file systems allow (NAME_MAX), in bytes. */
+const NAME_MAX_BYTES = 255;
+
+/**
+ * `.<name>.<pid>.<random>.tmp`, with `<name>` cut so that the whole stays
+ * within NAME_MAX *bytes* (a 240-byte name of 3-byte characters is only 80
+ * characters long), and cut between code points so that it stays valid UTF-8.
+ */
+export function tempName(name: string): string {
+  const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  return `.${cutUtf8(name, NAME_MAX_BYTES - 1 - Buffer.byteLength(suffix))}${suffix}`;
+}
+
+/** The longest prefix of `s` that is at most `maxBytes` in UTF-8, never splitting a code point. */
+export function cutUtf8(s: string, maxBytes: number): string {
+  if (Buffer.byteLength(s) <= maxBytes) return s;
+  let bytes = 0;
+  let end = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    // A lone surrogate is written as U+FFFD: 3 bytes.
+    const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    if (bytes + n > maxBytes) break;
+    bytes += n;
+    end += ch.length;
+  }
+  return s.slice(0, end);
+}
+
+function notRegularError(task: string, target: string, stats: Stats): TaskError {
+  return new TaskError(
+    task,
+    `${task}: ${target} is ${fileKind(stats)}, not a regular file, and was left untouched; ToCSV replaces only regular files ` +
+      '(even with `overwrite = true`): remove it or set filename to another path',
+  );
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'of another kind';
+}
 
 function existsError(task: string, target: string): TaskError {
   return new TaskError(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  COLUMN_SAMPLE_ROWS,
   columnsOf,
   encodeCsvHeader,
   encodeCsvRecord,
@@ -97,13 +98,31 @@ describe('rowsToCsvStream', () => {
     expect(csv).toBe('a,b,c\n1,x,\n,y,true\n');
   });
 
-  it('uses the first row keys for an async iterable and honours header: false', async () => {
+  it('takes the union of the first rows\' keys for an async iterable and honours header: false', async () => {
     async function* rows() {
       yield { a: 1, b: 2 };
-      yield { b: 3, a: 4, later: 'ignored' };
+      yield { b: 3, a: 4, later: 'kept' };
     }
-    expect(await readAll(rowsToCsvStream(rows()))).toBe('a,b\n1,2\n4,3\n');
-    expect(await readAll(rowsToCsvStream(rows(), { header: false }))).toBe('1,2\n4,3\n');
+    expect(await readAll(rowsToCsvStream(rows()))).toBe('a,b,later\n1,2,\n4,3,kept\n');
+    expect(await readAll(rowsToCsvStream(rows(), { header: false }))).toBe('1,2,\n4,3,kept\n');
+  });
+
+  it('fails on a key first seen after the sampled rows of an iterable, naming the row and the key (never drops it)', async () => {
+    function* rows(extraAt: number) {
+      for (let i = 1; i <= COLUMN_SAMPLE_ROWS + 10; i++) yield i === extraAt ? { a: i, surprise: 'x' } : { a: i };
+    }
+    await expect(readAll(rowsToCsvStream(rows(COLUMN_SAMPLE_ROWS + 5)))).rejects.toThrow(
+      `row ${COLUMN_SAMPLE_ROWS + 5} of the input has the column 'surprise', which is not among the columns taken from the first ${COLUMN_SAMPLE_ROWS} rows (a)`,
+    );
+    async function* later() {
+      yield* rows(COLUMN_SAMPLE_ROWS + 1);
+    }
+    await expect(readAll(rowsToCsvStream(later()))).rejects.toThrow(`row ${COLUMN_SAMPLE_ROWS + 1} of the input has the column 'surprise'`);
+    // Within the sample the key is a column; explicit columns still choose what is written.
+    const csv = await readAll(rowsToCsvStream(rows(COLUMN_SAMPLE_ROWS)));
+    expect(csv.split('\n')[0]).toBe('a,surprise');
+    expect(csv.split('\n')[COLUMN_SAMPLE_ROWS]).toBe(`${COLUMN_SAMPLE_ROWS},x`);
+    expect((await readAll(rowsToCsvStream(rows(COLUMN_SAMPLE_ROWS + 5), { columns: ['a'] }))).split('\n').length).toBe(COLUMN_SAMPLE_ROWS + 12);
   });
 
   it('takes explicit columns, and arrays of values with them', async () => {

@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { COLUMN_SAMPLE_ROWS } from '../../src/data/csv-writer.js';
 import { DatasetWriter } from '../../src/data/dataset-writer.js';
 import { deleteAllSpoolFiles, liveSpoolFiles } from '../../src/data/spool-files.js';
 import { TaskError } from '../../src/errors/errors.js';
 import { withTaskScope, type Progress, type TaskScope } from '../../src/run/task-context.js';
-import { ToCSV } from '../../src/tasks/to-csv.js';
+import { ToCSV, cutUtf8, tempName } from '../../src/tasks/to-csv.js';
 import { filesIn, tempDir } from './helpers.js';
 
 class ExportRows extends ToCSV {}
@@ -178,5 +180,123 @@ describe('ToCSV', () => {
     const dir = tempDir();
     await expect(task(join(dir, 'x.csv'), ds).run()).rejects.toThrow('was deleted');
     expect(filesIn(dir)).toEqual([]);
+  });
+
+  // Issue 10, finding 4: keys first seen after the sample were dropped, exit 0.
+  it('fails, naming the task, the row and the key, on a key first seen after the sampled rows; writes nothing', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'late-key.csv');
+    function* rows() {
+      for (let i = 1; i <= COLUMN_SAMPLE_ROWS + 2; i++) yield i === COLUMN_SAMPLE_ROWS + 2 ? { id: i, late: 'x' } : { id: i };
+    }
+    const err = await task(file, rows()).run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TaskError);
+    expect((err as TaskError).task).toBe('ExportRows');
+    expect((err as Error).message).toContain(`ExportRows: writing ${file} failed: row ${COLUMN_SAMPLE_ROWS + 2} of the input has the column 'late'`);
+    expect(filesIn(dir)).toEqual([]);
+    // A key within the sample is a column like any other.
+    async function* early() {
+      yield { id: 1 };
+      yield { id: 2, early: 'y' };
+    }
+    await task(join(dir, 'early.csv'), early()).run();
+    expect(readFileSync(join(dir, 'early.csv'), 'utf8')).toBe('id,early\n1,\n2,y\n');
+  });
+
+  // Issue 10, finding 10: an empty result, rows vs Dataset.
+  it('writes the header of an empty Dataset, and a 0-byte file for empty rows (no columns are known)', async () => {
+    const dir = tempDir();
+    const ds = await (await DatasetWriter.create([{ name: 'a', type: 'text' }, { name: 'b', type: 'integer' }])).finish();
+    await task(join(dir, 'ds.csv'), ds).run();
+    expect(readFileSync(join(dir, 'ds.csv'), 'utf8')).toBe('a,b\n');
+    async function* none() {}
+    await task(join(dir, 'array.csv'), []).run();
+    await task(join(dir, 'iter.csv'), none()).run();
+    expect(readFileSync(join(dir, 'array.csv'), 'utf8')).toBe('');
+    expect(readFileSync(join(dir, 'iter.csv'), 'utf8')).toBe('');
+  });
+
+  // Issue 10, finding 14: overwrite replaced FIFOs, devices and symbolic links with regular files.
+  it('refuses to replace a symbolic link, a FIFO or a device even with overwrite, and leaves it untouched', async () => {
+    const dir = tempDir();
+    const real = join(dir, 'real.csv');
+    writeFileSync(real, 'precious');
+    const link = join(dir, 'link.csv');
+    symlinkSync(real, link);
+    const err = await task(link, [{ a: 1 }], true).run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TaskError);
+    expect((err as Error).message).toBe(
+      `ExportRows: ${link} is a symbolic link, not a regular file, and was left untouched; ToCSV replaces only regular files ` +
+        '(even with `overwrite = true`): remove it or set filename to another path',
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('precious');
+    // Without overwrite too: the message must not suggest `overwrite = true`.
+    await expect(task(link, [{ a: 1 }]).run()).rejects.toThrow(`ExportRows: ${link} is a symbolic link, not a regular file`);
+
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    const input = Readable.from([Buffer.from('unused')]);
+    await expect(task(fifo, input, true).run()).rejects.toThrow(`ExportRows: ${fifo} is a FIFO (named pipe), not a regular file`);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(input.destroyed).toBe(true);
+
+    // A character device of our own (1,3 is /dev/null): needs root, as replacing the real /dev/null did.
+    const dev = join(dir, 'null.csv');
+    let haveDevice = false;
+    try {
+      execFileSync('mknod', [dev, 'c', '1', '3'], { stdio: 'ignore' });
+      haveDevice = true;
+    } catch {
+      // not root: the FIFO and the link above cover the check
+    }
+    if (haveDevice) {
+      await expect(task(dev, 'x', true).run()).rejects.toThrow(`ExportRows: ${dev} is a character device, not a regular file`);
+      expect(lstatSync(dev).isCharacterDevice()).toBe(true);
+    }
+    expect(filesIn(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a symbolic link that appears at the target while the file is being written', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'swapped.csv');
+    writeFileSync(file, 'old');
+    const elsewhere = join(dir, 'elsewhere.csv');
+    writeFileSync(elsewhere, 'keep');
+    async function* rows() {
+      yield { a: 1 };
+      rmSync(file);
+      symlinkSync(elsewhere, file);
+      yield { a: 2 };
+    }
+    await expect(task(file, rows(), true).run()).rejects.toThrow(`ExportRows: ${file} is a symbolic link, not a regular file`);
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(filesIn(dir)).toEqual(['elsewhere.csv', 'swapped.csv']);
+  });
+
+  // Issue 10, finding 22: temporary names were cut by characters, not bytes.
+  it('writes to a valid 240-byte file name of multi-byte characters', async () => {
+    const dir = tempDir();
+    for (const name of ['日'.repeat(80), 'é'.repeat(118) + '.csv', '🎉'.repeat(59) + '.csv', 'a'.repeat(251) + '.csv']) {
+      expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+      const file = join(dir, name);
+      await task(file, [{ a: 1 }]).run();
+      expect(readFileSync(file, 'utf8')).toBe('a\n1\n');
+    }
+    expect(filesIn(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('cuts temporary names by UTF-8 bytes, between code points', () => {
+    for (const name of ['日'.repeat(85), '🎉'.repeat(64), 'x' + '🎉'.repeat(63), 'a'.repeat(255)]) {
+      const temp = tempName(name);
+      expect(Buffer.byteLength(temp)).toBeLessThanOrEqual(255);
+      expect(Buffer.from(temp).toString('utf8')).toBe(temp);
+      // A split surrogate pair would not survive the round trip (it becomes U+FFFD).
+      expect(temp.startsWith('.')).toBe(true);
+    }
+    expect(cutUtf8('a🎉b', 4)).toBe('a');
+    expect(cutUtf8('a🎉b', 5)).toBe('a🎉');
+    expect(cutUtf8('日本', 5)).toBe('日');
+    expect(cutUtf8('short', 255)).toBe('short');
   });
 });
