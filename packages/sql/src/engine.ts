@@ -8,7 +8,7 @@
  */
 import type { ColumnType, Dataset, Progress } from '@bigrays/core';
 import type { CompiledSql, Dialect } from './sql-text.js';
-import type { ColumnInfo } from './values.js';
+import type { ColumnInfo, DecimalSize } from './values.js';
 
 /** A result held in memory: columns, and rows as arrays of normalised values. */
 export interface ResultSet {
@@ -42,8 +42,12 @@ export interface Engine {
   readonly maxParams: number;
   /** Quotes one identifier. */
   quoteIdent(name: string): string;
-  /** The SQL type of a column created for values of `type`. */
-  sqlType(type: ColumnType, sample?: readonly unknown[]): string;
+  /**
+   * The SQL type of a column created for values of `type`; `size` is what
+   * a `decimal` column's values need (over the whole input).
+   * @throws RangeError when no type of this database holds them exactly.
+   */
+  sqlType(type: ColumnType, size?: DecimalSize): string;
 
   /** Runs one statement and returns its rows (none for DML). */
   query(sql: CompiledSql, values: unknown[]): Promise<ResultSet>;
@@ -63,6 +67,12 @@ export interface Engine {
   renameTable(from: TableName, toName: string): Promise<void>;
   /** Whether DDL takes part in transactions (PostgreSQL, SQLite: yes; MariaDB/MySQL: no, it commits). */
   readonly transactionalDdl: boolean;
+  /**
+   * Engines without transactional DDL: staging tables are tagged, and a run
+   * holds a claim on its tag (server side, released when its connection
+   * ends) for as long as its staging tables may exist.
+   */
+  staging?: StagingClaims;
 
   /** Runs one statement on a separate, short-lived connection (cleanup when the session's own connection died). */
   runAside?(sql: string): Promise<void>;
@@ -74,6 +84,20 @@ export interface Engine {
   healthy(): boolean;
   /** The driver's connection object (pg `Client`, mysql2 `PoolConnection`, better-sqlite3 `Database`). */
   readonly connection: unknown;
+}
+
+/** Claims on staging tables (see `Engine.staging`). */
+export interface StagingClaims {
+  /** Takes the claim on `tag`; false when another connection holds it. */
+  claim(tag: string): Promise<boolean>;
+  /** Gives the claim back (best effort: it also ends with the connection). */
+  release(tag: string): Promise<void>;
+  /**
+   * Drops the staging tables next to `table` whose claim nobody holds (left
+   * by a run that died); `tagOf` gives a staging table's tag, or undefined
+   * for a table that is not one. Resolves to the tables dropped.
+   */
+  sweep(table: TableName, likePrefix: string, tagOf: (name: string) => string | undefined): Promise<string[]>;
 }
 
 /** Quotes a table name's parts. */

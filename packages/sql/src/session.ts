@@ -205,8 +205,8 @@ export class SQLSession extends Resource {
         const sideOptions = { ...connection, connectTimeout: 5000, ...dsnOptions };
         makeEngine = async (_runner, conn) => {
           const engine = new MysqlEngine(conn as never, mysql2, sideOptions);
-          // DATETIME is read and written as UTC (timezone 'Z'); make TIMESTAMP columns agree.
-          await engine.executeScript(compileSql("SET time_zone = '+00:00'", 'mysql'));
+          // UTC and a strict sql_mode, whatever the server's defaults.
+          await engine.pinSession();
           return engine;
         };
         break;

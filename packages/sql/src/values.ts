@@ -365,18 +365,32 @@ export function inferColumnType(values: Iterable<unknown>): ColumnType {
   return 'text';
 }
 
-/** The most digits after the decimal point among a sample of decimal values (at most 30). */
-export function decimalScale(sample: readonly unknown[] | undefined): number | undefined {
-  if (sample === undefined) return undefined;
-  let scale = 0;
-  for (const v of sample) {
-    if (typeof v !== 'string' && typeof v !== 'number') continue;
-    const s = String(v);
-    if (/e/i.test(s)) continue;
-    const dot = s.indexOf('.');
-    if (dot >= 0) scale = Math.max(scale, s.length - dot - 1);
-  }
-  return Math.min(30, scale);
+/** The digits a decimal column needs: before the decimal point, and after it (over every value of the input). */
+export interface DecimalSize {
+  integerDigits: number;
+  scale: number;
+}
+
+/**
+ * Widens `size` to hold `v` (a decimal as text, or a number), exponent
+ * notation included (`'1.5e-7'` needs 8 digits after the point). Values that
+ * are not decimals are left to the database to reject.
+ */
+export function widenDecimalSize(size: DecimalSize, v: unknown): void {
+  if (typeof v !== 'string' && typeof v !== 'number') return;
+  const m = /^\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(String(v));
+  if (m === null) return;
+  const whole = (m[1] ?? '').replace(/^0+/, '');
+  // Trailing zeros stay: '12.30' keeps its scale of 2.
+  const fraction = m[2] ?? '';
+  const exponent = Number(m[3] ?? 0);
+  // The digits without the point, and where the point goes once the exponent is applied.
+  const digits = whole + fraction;
+  const point = whole.length + exponent;
+  const integerDigits = Math.max(0, point);
+  const scale = Math.max(0, digits.length - point);
+  if (integerDigits > size.integerDigits) size.integerDigits = integerDigits;
+  if (scale > size.scale) size.scale = scale;
 }
 
 // ---------------------------------------------------------------------------

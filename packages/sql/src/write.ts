@@ -6,11 +6,11 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { columnsOf, Dataset, describeValue, tableInputKind, type ColumnType, type Row } from '@bigrays/core';
+import { columnsOf, Dataset, describeValue, getLogger, tableInputKind, type ColumnType, type Row } from '@bigrays/core';
 import { qualifiedName, within, type Engine, type ProgressSink, type TableName, type WriteSource } from './engine.js';
 import { sqlTaskError } from './errors.js';
 import type { Dialect } from './sql-text.js';
-import { inferColumnType, valueWriter, type ColumnInfo } from './values.js';
+import { inferColumnType, valueWriter, widenDecimalSize, type ColumnInfo, type DecimalSize } from './values.js';
 
 /** What `SQLWrite` does when the table exists already. */
 export type IfExists = 'fail' | 'append' | 'replace';
@@ -29,6 +29,9 @@ const IF_EXISTS: readonly IfExists[] = ['fail', 'append', 'replace'];
 
 /** Rows inferred from (or taken before deciding the columns of) an iterable input. */
 const SAMPLE_ROWS = 1000;
+/** MariaDB/MySQL: "Table already exists". */
+const ER_TABLE_EXISTS = 1050;
+
 /** Rows per batch handed to the engine. */
 const BATCH_ROWS = 1000;
 
@@ -91,17 +94,35 @@ export function parseTableName(table: unknown, dialect: Dialect): TableName {
   throw sqlTaskError(`the table name ${JSON.stringify(table)} has ${parts.length} parts; expected 'table' or 'schema.table'`);
 }
 
-function stagingName(table: TableName, what: string): TableName {
-  const name = `${table.name.slice(0, 40)}_bigrays_${what}_${randomBytes(3).toString('hex')}`;
+/** Staging tables are `<table, cut to 40 characters>_bigrays_<new|old>_<tag>` (at most 61 characters: MySQL allows 64). */
+const STAGING_PREFIX_CHARS = 40;
+
+function stagingName(table: TableName, what: 'new' | 'old', tag: string): TableName {
+  const name = `${table.name.slice(0, STAGING_PREFIX_CHARS)}_bigrays_${what}_${tag}`;
   return table.schema === undefined ? { name } : { schema: table.schema, name };
+}
+
+/** A fresh staging tag: 8 hex digits. */
+const newTag = (): string => randomBytes(4).toString('hex');
+
+/** The tag of a staging table of `table` (any run's), or undefined when `name` is not one. */
+function stagingTagOf(table: TableName, name: string): string | undefined {
+  const prefix = table.name.slice(0, STAGING_PREFIX_CHARS);
+  if (!name.startsWith(prefix)) return undefined;
+  return /^_bigrays_(?:new|old)_([0-9a-f]{8})$/.exec(name.slice(prefix.length))?.[1];
+}
+
+/** A LIKE pattern (escape `\\`) matching the names of `table`'s staging tables. */
+function stagingLike(table: TableName): string {
+  return `${table.name.slice(0, STAGING_PREFIX_CHARS).replace(/[\\%_]/g, (c) => `\\${c}`)}\\_bigrays\\_%`;
 }
 
 /** The rows of an input, prepared for loading. */
 interface Source {
   /** `undefined` when the input has no rows and no column list (nothing to infer from). */
   columns: ColumnInfo[] | undefined;
-  /** Values seen per column (to size MySQL DECIMALs). */
-  sample: unknown[][] | undefined;
+  /** What the values of each decimal column need, over the whole input (to size MariaDB/MySQL DECIMALs). */
+  decimalSizes(): Promise<(DecimalSize | undefined)[]>;
   writeSource(dialect: Dialect): WriteSource;
 }
 
@@ -128,17 +149,19 @@ async function datasetSource(ds: Dataset): Promise<Source> {
     const t = ds.columnTypes[i] ?? 'text';
     return { name, type: t === 'unknown' ? 'text' : t };
   });
-  // Decimal columns are sized from the first chunk of rows (MariaDB/MySQL need a scale).
-  let sample: unknown[][] | undefined;
-  if (columns.some((c) => c.type === 'decimal') && ds.rowCount > 0) {
-    for await (const batch of ds.batches({ arrays: true })) {
-      sample = columns.map((_, i) => batch.map((r) => r[i]));
-      break;
-    }
-  }
   return {
     columns: columns.length === 0 ? undefined : columns,
-    sample,
+    async decimalSizes() {
+      // Every row, not a sample: a value further down with more digits would be rounded (or out of range) otherwise.
+      const decimals = columns.flatMap((c, i) => (c.type === 'decimal' ? [i] : []));
+      const sizes: (DecimalSize | undefined)[] = columns.map(() => undefined);
+      if (decimals.length === 0 || ds.rowCount === 0) return sizes;
+      for (const i of decimals) sizes[i] = { integerDigits: 0, scale: 0 };
+      for await (const batch of ds.batches({ arrays: true })) {
+        for (const row of batch) for (const i of decimals) widenDecimalSize(sizes[i]!, row[i]);
+      }
+      return sizes;
+    },
     writeSource(dialect) {
       if (dialect === 'postgres') {
         // The spool file is CSV in the format COPY reads: stream its bytes in, no decoding.
@@ -157,10 +180,12 @@ async function datasetSource(ds: Dataset): Promise<Source> {
   };
 }
 
-function columnTypes(names: readonly string[], rows: readonly Row[]): { columns: ColumnInfo[]; sample: unknown[][] } {
-  const sample = names.map((name) => rows.map((r) => (r === null || typeof r !== 'object' ? undefined : r[name])));
-  return { columns: names.map((name, i) => ({ name, type: inferColumnType(sample[i]!) as ColumnType })), sample };
+function columnTypes(names: readonly string[], rows: readonly Row[]): ColumnInfo[] {
+  return names.map((name) => ({ name, type: inferColumnType(rows.map((r) => (r === null || typeof r !== 'object' ? undefined : r[name]))) as ColumnType }));
 }
+
+/** Rows never make a decimal column (numbers are integer, bigint or float). */
+const noDecimals = async (): Promise<undefined[]> => [];
 
 function notARow(index: number, row: unknown): Error {
   return sqlTaskError(`row ${index + 1} of the input is not a row object: ${describeValue(row)}`);
@@ -190,13 +215,13 @@ async function rowsSource(input: Iterable<Row> | AsyncIterable<Row>): Promise<So
   head.forEach((row, i) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row)) throw notARow(i, row);
   });
-  if (head.length === 0) return { columns: undefined, sample: undefined, writeSource: () => ({ kind: 'batches', batches: (async function* () {})() }) };
+  if (head.length === 0) return { columns: undefined, decimalSizes: noDecimals, writeSource: () => ({ kind: 'batches', batches: (async function* () {})() }) };
   const names = columnsOf(head);
-  const { columns, sample } = columnTypes(names, head);
+  const columns = columnTypes(names, head);
   const known = new Set(names);
   return {
     columns,
-    sample,
+    decimalSizes: noDecimals,
     writeSource(dialect) {
       const writers = columns.map((c) => valueWriter(dialect, c.type));
       const n = names.length;
@@ -290,12 +315,23 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
     return 0;
   }
 
+  // Column types first (a Dataset's decimals are sized over all its rows): a column no type can hold fails before any DDL.
+  const sizes = dialect !== 'postgres' && columns.some((c) => c.type === 'decimal') ? await source.decimalSizes() : [];
+  const types = columns.map((c, i) => {
+    try {
+      return engine.sqlType(c.type, sizes[i]);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw sqlTaskError(
+        `the column '${c.name}' of the ${label} ${error.message}; nothing was written. ` +
+          'Round the values or cast the column to text in the query that makes the input',
+        { cause: error },
+      );
+    }
+  });
+  ctx.signal.throwIfAborted();
   const create = (t: TableName) =>
-    ctx.run(
-      `CREATE TABLE ${q(t)} (${columns
-        .map((c, i) => `${engine.quoteIdent(c.name)} ${engine.sqlType(c.type, source.sample?.[i])}`)
-        .join(', ')})`,
-    );
+    ctx.run(`CREATE TABLE ${q(t)} (${columns.map((c, i) => `${engine.quoteIdent(c.name)} ${types[i]}`).join(', ')})`);
   const load = (t: TableName) => engine.load(t, columns, source.writeSource(dialect), ctx.progress, ctx.signal);
 
   if (engine.transactionalDdl) {
@@ -305,7 +341,7 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
         return load(name);
       }
       if (ifExists === 'append') return load(name);
-      const staging = stagingName(name, 'new');
+      const staging = stagingName(name, 'new', newTag());
       await create(staging);
       const written = await load(staging);
       await ctx.run(`DROP TABLE ${q(name)}`);
@@ -313,28 +349,95 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
       return written;
     });
   }
+  return writeWithoutTransactionalDdl(ctx, name, shown, exists, ifExists as IfExists, create, load);
+}
 
-  // MariaDB/MySQL: DDL commits implicitly, so the rows are loaded in a transaction into a fresh table, then swapped in.
-  if (exists && ifExists === 'append') return ctx.transaction(() => load(name));
-  const target = exists ? stagingName(name, 'new') : name;
-  await create(target);
-  let written: number;
-  try {
-    written = await ctx.transaction(() => load(target));
-    if (exists) {
-      const old = stagingName(name, 'old');
-      // One RENAME TABLE statement swaps both names atomically.
-      await ctx.run(`RENAME TABLE ${q(name)} TO ${q(old)}, ${q(target)} TO ${q(name)}`);
-      await ctx.run(`DROP TABLE ${q(old)}`);
+/**
+ * MariaDB/MySQL: DDL commits implicitly, so a new table (or the new version
+ * of a replaced one) is created and filled under a staging name, in a
+ * transaction, and only then renamed into place: the target never exists
+ * empty or half-filled. The run holds a claim on its staging tag (a server
+ * lock, gone with its connection), so that the staging tables of a run
+ * that died (SIGKILL, a lost connection) are swept by the next write to the
+ * same table.
+ */
+async function writeWithoutTransactionalDdl(
+  ctx: WriteContext,
+  name: TableName,
+  shown: string,
+  exists: boolean,
+  ifExists: IfExists,
+  create: (t: TableName) => Promise<void>,
+  load: (t: TableName) => Promise<number>,
+): Promise<number> {
+  const { engine } = ctx;
+  const q = (t: TableName) => qualifiedName(engine, t);
+  const claims = engine.staging;
+  if (claims !== undefined) {
+    try {
+      const swept = await claims.sweep(name, stagingLike(name), (n) => stagingTagOf(name, n));
+      if (swept.length > 0) getLogger().info(`dropped ${swept.length} staging table(s) left by an earlier run that ended before cleaning up: ${swept.join(', ')}`);
+    } catch (error) {
+      // Not this write's business: it goes on, and the next write tries again.
+      getLogger().debug(`could not sweep old staging tables of ${shown}: ${(error as Error)?.message ?? String(error)}`);
     }
-  } catch (error) {
-    // Undo the CREATE (committed at once by MariaDB/MySQL). When the session's connection is what failed
-    // (killed, network), the DROP goes through a short-lived connection of its own.
-    const drop = `DROP TABLE IF EXISTS ${q(target)}`;
-    const aside = () => within(engine.runAside?.(drop) ?? Promise.resolve(), 5000).catch(() => undefined);
+  }
+  if (exists && ifExists === 'append') return ctx.transaction(() => load(name));
+
+  let tag = newTag();
+  if (claims !== undefined && !(await claims.claim(tag))) {
+    tag = newTag();
+    if (!(await claims.claim(tag))) throw sqlTaskError(`could not take a staging lock for the table ${shown}; try again`, { userError: false });
+  }
+  const staging = stagingName(name, 'new', tag);
+  try {
+    await create(staging);
+    let written: number;
+    try {
+      written = await ctx.transaction(() => load(staging));
+      if (!exists) {
+        await engine.renameTable(staging, name.name).catch((error: unknown) => {
+          if ((error as { cause?: { errno?: number } })?.cause?.errno === ER_TABLE_EXISTS) {
+            throw sqlTaskError(`table ${shown} was created by someone else while the rows were loading; it was left untouched and nothing was written`, {
+              cause: error,
+            });
+          }
+          throw error;
+        });
+        return written;
+      }
+      // One RENAME TABLE statement swaps both names atomically.
+      const old = stagingName(name, 'old', tag);
+      await ctx.run(`RENAME TABLE ${q(name)} TO ${q(old)}, ${q(staging)} TO ${q(name)}`);
+      // From here on the new rows are in place: the write succeeded, whatever happens to the old table.
+      await dropBestEffort(ctx, q(old), `the replaced rows of ${shown} were kept as ${old.name}`);
+      return written;
+    } catch (error) {
+      // Undo the CREATE (committed at once by MariaDB/MySQL).
+      await dropBestEffort(ctx, q(staging));
+      throw error;
+    }
+  } finally {
+    await claims?.release(tag);
+  }
+}
+
+/** Drops a table; when the session's connection is what failed (killed, network), through a short-lived connection of its own. */
+async function dropBestEffort(ctx: WriteContext, table: string, leftover?: string): Promise<void> {
+  const { engine } = ctx;
+  const drop = `DROP TABLE IF EXISTS ${table}`;
+  const aside = async () => {
+    const done = await within(engine.runAside?.(drop) ?? Promise.reject(new Error('no side connection')), 5000);
+    if (done.timedOut) throw new Error('no answer within 5 s');
+  };
+  try {
     if (engine.healthy()) await ctx.run(drop).catch(aside);
     else await aside();
-    throw error;
+  } catch (error) {
+    if (leftover !== undefined) {
+      getLogger().warn(
+        `${leftover}: dropping it failed (${(error as Error)?.message ?? String(error)}); ` + 'the next write to the table drops it, or drop it yourself',
+      );
+    }
   }
-  return written;
 }

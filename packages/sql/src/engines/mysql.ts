@@ -8,10 +8,10 @@
  * @module
  */
 import type { ColumnType } from '@bigrays/core';
-import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../engine.js';
+import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type StagingClaims, type TableName, type WriteSource } from '../engine.js';
 import { sqlError } from '../errors.js';
 import type { CompiledSql } from '../sql-text.js';
-import { convertRows, decimalScale, mysqlColumn, uniqueNames, type ColumnInfo, type Converter, type MysqlField } from '../values.js';
+import { convertRows, mysqlColumn, uniqueNames, type ColumnInfo, type Converter, type DecimalSize, type MysqlField } from '../values.js';
 
 /** The parts of a mysql2 connection bigrays uses. */
 export interface MysqlConnection {
@@ -56,6 +56,50 @@ const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
 };
 
 const ER_NO_SUCH_TABLE = 1146;
+
+/** DECIMAL(M,D): at most 65 digits in all, 30 after the point. */
+const DECIMAL_MAX_DIGITS = 65;
+const DECIMAL_MAX_SCALE = 30;
+
+/**
+ * The sql_mode flags the value mapping relies on, set on every session
+ * whatever the server's default: a value the column cannot hold ('N/A' for
+ * an INT, 2026-02-30, a too-long string) is an error, never a 0, a zero
+ * date or a truncated string.
+ */
+export const STRICT_SQL_MODES: readonly string[] = ['STRICT_ALL_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', 'ERROR_FOR_DIVISION_BY_ZERO'];
+
+/**
+ * sql_mode flags taken off the session's default because they change what a
+ * value means: invalid dates accepted, '' read as NULL, CHAR padded on read,
+ * fractional seconds rounded differently, or (MariaDB's compatibility modes)
+ * DATE created as DATETIME.
+ */
+const UNSAFE_SQL_MODES = new Set([
+  'ALLOW_INVALID_DATES',
+  'EMPTY_STRING_IS_NULL',
+  'PAD_CHAR_TO_FULL_LENGTH',
+  'TIME_TRUNCATE_FRACTIONAL',
+  'TIME_ROUND_FRACTIONAL',
+  'ORACLE',
+  'MSSQL',
+  'DB2',
+  'MAXDB',
+  'POSTGRESQL',
+]);
+
+/** The session's sql_mode: the server's default, less the unsafe flags, plus the strict ones. */
+export function pinnedSqlMode(current: string): string {
+  const kept = current
+    .split(',')
+    .map((m) => m.trim().toUpperCase())
+    .filter((m) => /^[A-Z_]+$/.test(m) && !UNSAFE_SQL_MODES.has(m));
+  for (const m of STRICT_SQL_MODES) if (!kept.includes(m)) kept.push(m);
+  return kept.join(',');
+}
+
+/** The server-side lock a run holds while its staging tables `*_bigrays_(new|old)_<tag>` may exist. */
+const stagingLock = (tag: string) => `bigrays_staging_${tag}`;
 
 function columnsAndConverters(fields: readonly MysqlField[] | undefined): { columns: ColumnInfo[]; converters: (Converter | undefined)[] } {
   if (!fields) return { columns: [], converters: [] };
@@ -107,10 +151,66 @@ export class MysqlEngine implements Engine {
     return `\`${name.replace(/`/g, '``')}\``;
   }
 
-  sqlType(type: ColumnType, sample?: readonly unknown[]): string {
+  sqlType(type: ColumnType, size?: DecimalSize): string {
     // DECIMAL without precision is DECIMAL(10,0): keep as many fraction digits as the values have (65 digits in all).
-    if (type === 'decimal') return `DECIMAL(65,${decimalScale(sample) ?? 30})`;
+    if (type === 'decimal' && size !== undefined) {
+      if (size.scale > DECIMAL_MAX_SCALE || size.integerDigits + size.scale > DECIMAL_MAX_DIGITS) {
+        throw new RangeError(
+          `has values with up to ${size.integerDigits} digits before the decimal point and ${size.scale} after, ` +
+            `more than a MariaDB/MySQL DECIMAL holds (at most ${DECIMAL_MAX_DIGITS} digits, ${DECIMAL_MAX_SCALE} after the point)`,
+        );
+      }
+      return `DECIMAL(${DECIMAL_MAX_DIGITS},${size.scale})`;
+    }
     return SQL_TYPES[type] ?? 'LONGTEXT';
+  }
+
+  /**
+   * Session settings the value mapping relies on, whatever the server's
+   * defaults: UTC (DATETIME is read and written as UTC, timezone 'Z'; TIMESTAMP
+   * columns must agree) and a strict sql_mode (see {@link STRICT_SQL_MODES}).
+   */
+  async pinSession(): Promise<void> {
+    const text = 'SELECT @@SESSION.sql_mode';
+    const { rows } = await this.#call({ text, source: text, names: [], sourceOffset: (o) => o }, text, [], true);
+    const current = String((rows as unknown[][])[0]?.[0] ?? '');
+    const set = `SET SESSION time_zone = '+00:00', sql_mode = '${pinnedSqlMode(current)}'`;
+    await this.#call({ text: set, source: set, names: [], sourceOffset: (o) => o }, set, [], false);
+  }
+
+  /** Staging claims: a named lock (`GET_LOCK`) per tag, which the server releases when the connection ends, however it ends. */
+  readonly staging: StagingClaims = {
+    claim: async (tag) => {
+      const { rows } = await this.#internal('SELECT GET_LOCK(?, 0)', [stagingLock(tag)], true);
+      return Number((rows as unknown[][])[0]?.[0]) === 1;
+    },
+    release: async (tag) => {
+      if (!this.healthy()) return;
+      await this.#internal('SELECT RELEASE_LOCK(?)', [stagingLock(tag)], true).catch(() => undefined);
+    },
+    sweep: async (table, likePrefix, tagOf) => {
+      const schema = table.schema === undefined ? 'DATABASE()' : '?';
+      const { rows } = await this.#internal(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} AND table_name LIKE ?`,
+        table.schema === undefined ? [likePrefix] : [table.schema, likePrefix],
+        true,
+      );
+      const dropped: string[] = [];
+      for (const [name] of rows as [string][]) {
+        const tag = tagOf(String(name));
+        if (tag === undefined) continue;
+        const free = await this.#internal('SELECT IS_FREE_LOCK(?)', [stagingLock(tag)], true);
+        if (Number((free.rows as unknown[][])[0]?.[0]) !== 1) continue;
+        const stale: TableName = table.schema === undefined ? { name: String(name) } : { schema: table.schema, name: String(name) };
+        await this.#internal(`DROP TABLE IF EXISTS ${qualifiedName(this, stale)}`, [], false);
+        dropped.push(String(name));
+      }
+      return dropped;
+    },
+  };
+
+  #internal(text: string, values: unknown[], rowsAsArray: boolean): Promise<{ rows: unknown; fields: unknown }> {
+    return this.#call({ text, source: text, names: [], sourceOffset: (o) => o }, text, values, rowsAsArray);
   }
 
   /**

@@ -13,7 +13,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { qualifiedName, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../engine.js';
 import { sqlError } from '../errors.js';
 import type { CompiledSql } from '../sql-text.js';
-import { convertRows, decimalScale, inferColumnType, sqliteConverter, sqliteDeclaredType, uniqueNames, type ColumnInfo, type Converter } from '../values.js';
+import { convertRows, inferColumnType, sqliteConverter, sqliteDeclaredType, uniqueNames, type ColumnInfo, type Converter, type DecimalSize } from '../values.js';
 
 const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
   integer: 'INTEGER',
@@ -79,10 +79,9 @@ export class SqliteEngine implements Engine {
     return `"${name.replace(/"/g, '""')}"`;
   }
 
-  sqlType(type: ColumnType, sample?: readonly unknown[]): string {
-    // SQLite keeps decimals as REAL; the declared scale tells the reader how many digits to show.
-    const scale = type === 'decimal' ? decimalScale(sample) : undefined;
-    if (scale !== undefined) return `DECIMAL(38,${scale})`;
+  sqlType(type: ColumnType, size?: DecimalSize): string {
+    // SQLite keeps decimals as REAL; the declared scale (of the whole input) tells the reader how many digits to show.
+    if (type === 'decimal' && size !== undefined) return `DECIMAL(38,${Math.min(size.scale, 30)})`;
     return SQL_TYPES[type] ?? 'TEXT';
   }
 
