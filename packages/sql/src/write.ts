@@ -373,6 +373,8 @@ async function writeWithoutTransactionalDdl(
   const { engine } = ctx;
   const q = (t: TableName) => qualifiedName(engine, t);
   const claims = engine.staging;
+  if (exists && ifExists === 'append') return ctx.transaction(() => load(name));
+  // Swept only where this write does DDL anyway (which commits): an append inside the caller's transaction stays in it.
   if (claims !== undefined) {
     try {
       const swept = await claims.sweep(name, stagingLike(name), (n) => stagingTagOf(name, n));
@@ -382,7 +384,6 @@ async function writeWithoutTransactionalDdl(
       getLogger().debug(`could not sweep old staging tables of ${shown}: ${(error as Error)?.message ?? String(error)}`);
     }
   }
-  if (exists && ifExists === 'append') return ctx.transaction(() => load(name));
 
   let tag = newTag();
   if (claims !== undefined && !(await claims.claim(tag))) {

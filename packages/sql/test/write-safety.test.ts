@@ -237,7 +237,7 @@ for (const target of TARGETS) {
   });
 
   // Finding 19: the swap (RENAME) had committed the new rows, then a failing DROP of the old table made the write report failure.
-  it('replace: a failure after the swap reports the rows written, and the leftover old table is swept by the next write', async () => {
+  it('replace: a failure after the swap reports the rows written, and the leftover old table is swept by the next replace', async () => {
     const t = uniqueTable('swap');
     await admin.execute(`create table ${t} (id int); insert into ${t} values (1), (2)`);
     // The session's own DROP of the old table fails, and so does the one on a side connection.
@@ -266,8 +266,8 @@ for (const target of TARGETS) {
     const left = await tablesLike(t);
     expect(left).toHaveLength(2);
     expect(left[1]).toMatch(new RegExp(`^${t}_bigrays_old_`));
-    // Its owner (the session above) is gone: the next write to the table sweeps it.
-    expect(await admin.write(t, [{ id: 8, label: 'more' }], { ifExists: 'append' })).toBe(1);
+    // Its owner (the session above) is gone: the next write that creates a table for it sweeps it.
+    expect(await admin.write(t, [{ id: 8, label: 'more' }], { ifExists: 'replace' })).toBe(1);
     expect(await tablesLike(t)).toEqual([t]);
   });
 
@@ -287,7 +287,7 @@ for (const target of TARGETS) {
     }
     // The server frees the lock once it has seen the connection go.
     for (let i = 0; i < 100 && (await admin.query("select is_free_lock('bigrays_staging_0c0ffee0') as free"))[0]!.free !== 1; i++) await new Promise((r) => setTimeout(r, 50));
-    await admin.write(t, [{ id: 2 }], { ifExists: 'append' });
+    await admin.write(t, [{ id: 2 }], { ifExists: 'replace' });
     expect(await tablesLike(t)).toEqual([t]);
   });
 });
