@@ -271,6 +271,24 @@ for (const target of TARGETS) {
     expect(await tablesLike(t)).toEqual([t]);
   });
 
+  it('a new table created by someone else while the rows load is left untouched, and the write fails saying so', async () => {
+    const t = uniqueTable('race');
+    async function* rows() {
+      for (let i = 0; i < 3000; i++) {
+        if (i === 2500) await admin.execute(`create table ${t} (theirs int); insert into ${t} values (42)`);
+        yield { id: i };
+      }
+    }
+    const db = await openSession(MARIADB_DSN);
+    try {
+      expect(await rejection(db.write(t, rows()))).toMatch(new RegExp(`table ${t} was created by someone else while the rows were loading; it was left untouched`));
+    } finally {
+      await db.close();
+    }
+    expect(await admin.query(`select * from ${t}`)).toEqual([{ theirs: 42 }]);
+    expect(await tablesLike(t)).toEqual([t]);
+  });
+
   // Finding 15: staging tables of dead runs are swept before the next write to their table; a live run's are left alone.
   it('sweeps staging tables whose owner is gone, and keeps those of a run still holding them', async () => {
     const t = uniqueTable('stale');
