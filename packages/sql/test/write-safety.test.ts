@@ -236,6 +236,25 @@ for (const target of TARGETS) {
     }
   });
 
+  it("takes off the server's flags that change values, and keeps the others", async () => {
+    restore = hookedMysql2((c) => {
+      c.query("SET SESSION sql_mode = 'ALLOW_INVALID_DATES,EMPTY_STRING_IS_NULL,ANSI_QUOTES'");
+    });
+    const db = await openSession(MARIADB_DSN);
+    try {
+      const [{ mode }] = (await db.query('select @@session.sql_mode as mode')) as [{ mode: string }];
+      expect(mode.split(',')).toContain('ANSI_QUOTES');
+      expect(mode.split(',')).not.toContain('ALLOW_INVALID_DATES');
+      expect(mode.split(',')).not.toContain('EMPTY_STRING_IS_NULL');
+      const t = uniqueTable('modes');
+      expect(await db.write(t, [{ s: '', d: '2026-02-28' }])).toBe(1);
+      expect(await db.query(`select s, d from ${t}`)).toEqual([{ s: '', d: '2026-02-28' }]);
+      expect(await rejection(db.write(t, [{ s: 'x', d: '2026-02-30' }], { ifExists: 'append' }))).toMatch(/Incorrect date value: '2026-02-30'/);
+    } finally {
+      await db.close();
+    }
+  });
+
   // Finding 19: the swap (RENAME) had committed the new rows, then a failing DROP of the old table made the write report failure.
   it('replace: a failure after the swap reports the rows written, and the leftover old table is swept by the next replace', async () => {
     const t = uniqueTable('swap');
