@@ -55,4 +55,6 @@ export { getLogger, setLogLevel, LOG_LEVELS, type LogLevelName } from './logging
 export { runTask } from './functional/run-task.js';
 export * from './data/index.js';
 export { ToCSV } from './tasks/to-csv.js';
+export { ToParquet } from './tasks/to-parquet.js';
+export * from './formats/index.js';
 export { toCsv } from './functional/to-csv.js';

@@ -11,7 +11,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Dataset } from '../data/dataset.js';
-import { describeValue, tableInputKind, toCsvReadable, unsupportedInputError } from '../data/table-input.js';
+import { describeValue, tableInputKind, unsupportedInputError } from '../data/table-input.js';
+import { encodeTable, formatProblem, type TableCompression, type TableFormat } from '../formats/encode.js';
+import type { ParquetStreamOptions } from '../formats/parquet/write.js';
 import { TaskError } from '../errors/errors.js';
 import { currentTask, taskSignal, type Progress } from '../run/task-context.js';
 import { trackSpoolFile, untrackSpoolFile } from '../data/spool-files.js';
@@ -56,6 +58,13 @@ export class ToCSV {
 
   /** Replace an existing file. Default `false`: an existing file is an error and is left untouched. */
   overwrite = false;
+  /**
+   * `'csv'` (default) or `'jsonl'` (JSON Lines: one JSON object per row; rows
+   * and Datasets only). `ToParquet` writes `'parquet'`.
+   */
+  format: TableFormat | (string & Record<never, never>) = 'csv';
+  /** `'none'` (default) or `'gzip'` (e.g. for `out.csv.gz`), streamed through zlib. */
+  compression: TableCompression | (string & Record<never, never>) = 'none';
 
   /** Writes the file; resolves to its absolute path. */
   async run(): Promise<string> {
@@ -72,6 +81,8 @@ export class ToCSV {
       const err = unsupportedInputError(this.input, `${task}.input`);
       throw new TaskError(task, err.message, { cause: err });
     }
+    const problem = formatProblem(this.input, this.format, this.compression, task);
+    if (problem !== undefined) throw new TaskError(task, problem);
 
     const target = resolve(this.filename);
     const dir = dirname(target);
@@ -89,7 +100,8 @@ export class ToCSV {
 
     // Hidden, unique and in the same directory, so the final rename/link never crosses file systems.
     const temp = join(dir, tempName(basename(target)));
-    const dataset = kind === 'dataset' && !(this.input as Dataset).deleted ? (this.input as Dataset) : undefined;
+    const asIs = this.format === 'csv' && this.compression === 'none';
+    const dataset = asIs && kind === 'dataset' && !(this.input as Dataset).deleted ? (this.input as Dataset) : undefined;
     if (dataset) {
       // A spooled Dataset already is the CSV file (header included): copy it whole, at disk speed.
       trackSpoolFile(temp);
@@ -121,7 +133,13 @@ export class ToCSV {
   async #writeStream(task: string, target: string, temp: string, progress: CopyProgress, signal: AbortSignal): Promise<void> {
     let source: Readable;
     try {
-      source = toCsvReadable(this.input, { label: `${task}.input`, onProgress: progress.onEncoded });
+      source = encodeTable(this.input, {
+        format: this.format as TableFormat,
+        compression: this.compression as TableCompression,
+        label: `${task}.input`,
+        onProgress: progress.onEncoded,
+        parquet: this.parquetOptions(),
+      });
     } catch (err) {
       // E.g. a Dataset deleted before this task ran.
       throw new TaskError(task, `${task}: cannot read the input: ${messageOf(err)}`, { cause: err });
@@ -145,6 +163,11 @@ export class ToCSV {
       if (signal.aborted) throw err;
       throw new TaskError(task, `${task}: writing ${target} failed: ${messageOf(err)}`, { cause: err, userError: false });
     }
+  }
+
+  /** @internal Parquet options of a Parquet output (`ToParquet` overrides this). */
+  protected parquetOptions(): Omit<ParquetStreamOptions, 'onProgress'> | undefined {
+    return undefined;
   }
 
   async #checkTarget(task: string, target: string): Promise<void> {
