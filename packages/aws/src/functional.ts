@@ -20,6 +20,10 @@ export interface ToS3Attributes {
   sseKmsKeyId?: string;
   contentType?: string;
   partSize?: number;
+  format?: 'csv' | 'jsonl' | 'parquet';
+  compression?: 'none' | 'gzip';
+  types?: Record<string, string>;
+  rowGroupSize?: number;
 }
 
 /** Uploads `input` to `s3://bucket/key` (see `ToS3`); resolves to the URI. */
@@ -27,12 +31,18 @@ export function toS3(attributes: ToS3Attributes): Promise<string> {
   return runTask<string>(ToS3, attributes as unknown as Record<string, unknown>);
 }
 
-/** Downloads `s3://bucket/key` (see `FromS3`): a Buffer, a string (`as: 'text'`) or rows (`as: 'csv'`). */
-export function fromS3(attributes: { bucket: string; key: string; as?: 'buffer' }): Promise<Buffer>;
-export function fromS3(attributes: { bucket: string; key: string; as: 'text' }): Promise<string>;
-export function fromS3(attributes: { bucket: string; key: string; as: 'csv' }): Promise<Row[]>;
-export function fromS3(attributes: { bucket: string; key: string; as?: 'buffer' | 'text' | 'csv' }): Promise<Buffer | string | Row[]>;
-export function fromS3(attributes: { bucket: string; key: string; as?: 'buffer' | 'text' | 'csv' }): Promise<Buffer | string | Row[]> {
+type FromS3Decompression = { decompress?: 'auto' | 'gzip' | 'none' };
+
+/** Downloads `s3://bucket/key` (see `FromS3`): a Buffer, a string (`as: 'text'`) or rows (`as: 'csv' | 'jsonl' | 'parquet'`). */
+export function fromS3(attributes: { bucket: string; key: string; as?: 'buffer' } & FromS3Decompression): Promise<Buffer>;
+export function fromS3(attributes: { bucket: string; key: string; as: 'text' } & FromS3Decompression): Promise<string>;
+export function fromS3(attributes: { bucket: string; key: string; as: 'csv' | 'jsonl' | 'parquet' } & FromS3Decompression): Promise<Row[]>;
+export function fromS3(
+  attributes: { bucket: string; key: string; as?: 'buffer' | 'text' | 'csv' | 'jsonl' | 'parquet' } & FromS3Decompression,
+): Promise<Buffer | string | Row[]>;
+export function fromS3(
+  attributes: { bucket: string; key: string; as?: 'buffer' | 'text' | 'csv' | 'jsonl' | 'parquet' } & FromS3Decompression,
+): Promise<Buffer | string | Row[]> {
   return runTask(FromS3, attributes);
 }
 

@@ -5,9 +5,24 @@
  *
  * @module
  */
-import { Requires, StrictTextDecoder, TaskError, TextDecodeError, currentTask, parseCsvBatches, textEncoding, type Progress, type Row } from '@bigrays/core';
+import {
+  Requires,
+  StrictTextDecoder,
+  TaskError,
+  TextDecodeError,
+  currentTask,
+  parseCsvBatches,
+  textEncoding,
+  type ParquetColumnType,
+  type Progress,
+  type Row,
+  type TableCompression,
+  type TableFormat,
+} from '@bigrays/core';
 import { S3Client } from './s3-client.js';
 import { taskError } from './errors.js';
+import { maybeGunzip, type FromS3Decompress } from './formats/decompress.js';
+import { jsonlRows, parquetObjectRows } from './formats/read-rows.js';
 import type { ServerSideEncryptionSetting } from './upload.js';
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -65,6 +80,10 @@ export interface ToS3 {
   contentType?: string;
   /** Bytes per part (at least 5 MiB). Default 8 MiB, raised for inputs of known size beyond 80 GB. */
   partSize?: number;
+  /** Parquet types by column name for `format = 'parquet'`, e.g. `{ amount: 'decimal(12,2)' }` (see `ToParquet.types`). */
+  types?: Readonly<Record<string, ParquetColumnType | (string & Record<never, never>)>>;
+  /** Rows per Parquet row group for `format = 'parquet'`. Default 65,536. */
+  rowGroupSize?: number;
 }
 
 export class ToS3 extends S3Task {
@@ -79,6 +98,13 @@ export class ToS3 extends S3Task {
    * needs no `as const`; the server rejects an unknown algorithm.
    */
   serverSideEncryption: ServerSideEncryptionSetting | (string & Record<never, never>) = 'AES256';
+  /**
+   * How rows and Datasets are encoded: `'csv'` (default), `'jsonl'` (JSON
+   * Lines) or `'parquet'`. Strings, bytes and streams are uploaded as is.
+   */
+  format: TableFormat | (string & Record<never, never>) = 'csv';
+  /** `'none'` (default) or `'gzip'` for CSV and JSON Lines (sets `Content-Encoding: gzip`). */
+  compression: TableCompression | (string & Record<never, never>) = 'none';
 
   /** Uploads; resolves to `s3://bucket/key`. */
   async run(s3: S3Client): Promise<string> {
@@ -90,6 +116,12 @@ export class ToS3 extends S3Task {
       ...(this.sseKmsKeyId ? { sseKmsKeyId: this.sseKmsKeyId } : {}),
       ...(this.contentType ? { contentType: this.contentType } : {}),
       ...(this.partSize !== undefined ? { partSize: this.partSize } : {}),
+      format: this.format as TableFormat,
+      compression: this.compression as TableCompression,
+      parquet: {
+        ...(this.types !== undefined ? { types: this.types } : {}),
+        ...(this.rowGroupSize !== undefined ? { rowGroupSize: this.rowGroupSize } : {}),
+      },
       label: `${displayName(this)}.input`,
       onProgress: (progress) => scope?.report(progress),
     });
@@ -103,15 +135,21 @@ export const S3Upload = ToS3;
 export type S3Upload = ToS3;
 
 /** What {@link FromS3} outputs. */
-export type FromS3Format = 'buffer' | 'text' | 'csv';
+export type FromS3Format = 'buffer' | 'text' | 'csv' | 'jsonl' | 'parquet';
+
+const FROM_S3_FORMATS: readonly string[] = ['buffer', 'text', 'csv', 'jsonl', 'parquet'];
 
 /**
  * Downloads `s3://bucket/key`. Output by `as`: `'buffer'` (default) a
  * Buffer, `'text'` a string, `'csv'` the rows of a CSV file with a
  * header (values are strings; an empty unquoted field is `null`, `""` is
- * `''`; a record with fewer or more fields than the header is an error).
+ * `''`; a record with fewer or more fields than the header is an error),
+ * `'jsonl'` the rows of a JSON Lines file (one object per line), `'parquet'`
+ * the rows of a Parquet file (typed values, see `parquetRows`).
  * Text and CSV are decoded by `encoding`: `'utf-8'` (default, strict: an
- * invalid byte is an error naming its offset) or `'latin1'`.
+ * invalid byte is an error naming its offset) or `'latin1'`. Gzip is undone
+ * as `decompress` says (default `'auto'`: text, CSV and JSON Lines bodies
+ * that start with gzip's magic bytes).
  * A missing object or bucket is an error naming `s3://bucket/key`.
  */
 export interface FromS3 {
@@ -126,11 +164,18 @@ export class FromS3 extends S3Task {
   static templateAttributes: readonly string[] = ['bucket', 'key'];
 
   /**
-   * `'buffer'` (default), `'text'` or `'csv'`. Typed loosely so that
+   * `'buffer'` (default), `'text'`, `'csv'`, `'jsonl'` or `'parquet'`. Typed loosely so that
    * `as = 'csv'` in a subclass needs no `as const`; other values are an
    * error when the task runs.
    */
   as: FromS3Format | (string & Record<never, never>) = 'buffer';
+  /**
+   * `'auto'` (default): gunzip `'text'`, `'csv'` and `'jsonl'` bodies that
+   * start with gzip's magic bytes (`1f 8b`), whatever their Content-Encoding;
+   * `'buffer'` and `'parquet'` stay as stored. `'gzip'`: always gunzip.
+   * `'none'`: never.
+   */
+  decompress: FromS3Decompress | (string & Record<never, never>) = 'auto';
 
   /**
    * How `'text'` and `'csv'` bytes are decoded: `'utf-8'` (default; bytes
@@ -142,32 +187,41 @@ export class FromS3 extends S3Task {
   async run(s3: S3Client): Promise<Buffer | string | Row[]> {
     const client = requireS3(s3, this);
     const format = this.as ?? 'buffer';
-    if (format !== 'buffer' && format !== 'text' && format !== 'csv') {
-      throw taskError('FromS3', `${displayName(this)}.as must be 'buffer', 'text' or 'csv'; got ${JSON.stringify(format)}`);
+    if (!FROM_S3_FORMATS.includes(format)) {
+      throw taskError('FromS3', `${displayName(this)}.as must be 'buffer', 'text', 'csv', 'jsonl' or 'parquet'; got ${JSON.stringify(format)}`);
     }
     const encoding = textEncoding(this.encoding);
     if (encoding === undefined) {
       throw taskError('FromS3', `${displayName(this)}.encoding must be 'utf-8' or 'latin1'; got ${JSON.stringify(this.encoding)}`);
     }
+    const decompress = this.decompress ?? 'auto';
+    if (decompress !== 'auto' && decompress !== 'gzip' && decompress !== 'none') {
+      throw taskError('FromS3', `${displayName(this)}.decompress must be 'auto', 'gzip' or 'none'; got ${JSON.stringify(decompress)}`);
+    }
+    const gunzip = (decompress === 'auto' && (format === 'buffer' || format === 'parquet') ? 'none' : decompress) as FromS3Decompress;
     const uri = S3Client.uri(this.bucket, this.key);
     const body = await client.getObjectStream(this.bucket, this.key);
-    const progress = progressReporter({ bytes: true, rows: format === 'csv' });
+    const progress = progressReporter({ bytes: true, rows: format === 'csv' || format === 'jsonl' || format === 'parquet' });
     async function* counted(): AsyncGenerator<Buffer, void, undefined> {
       for await (const chunk of body) {
         progress.add((chunk as Buffer).length, 0);
         yield chunk as Buffer;
       }
     }
+    // Gunzipped (when it is gzip) before decoding: the byte offsets of decode errors are those of the content.
+    const bytesIn = maybeGunzip(counted(), gunzip);
     const decoder = new StrictTextDecoder(encoding);
     async function* decoded(): AsyncGenerator<string, void, undefined> {
-      for await (const chunk of counted()) yield decoder.write(chunk);
+      for await (const chunk of bytesIn) yield decoder.write(chunk);
       yield decoder.end();
     }
     try {
       if (format === 'csv') return await csvRows(decoded(), progress);
+      if (format === 'jsonl') return await jsonlRows(bytesIn, progress);
       const chunks: Buffer[] = [];
-      for await (const chunk of counted()) chunks.push(chunk);
+      for await (const chunk of bytesIn) chunks.push(chunk);
       const bytes = Buffer.concat(chunks);
+      if (format === 'parquet') return await parquetObjectRows(bytes, uri, progress);
       return format === 'text' ? decoder.write(bytes) + decoder.end() : bytes;
     } catch (error) {
       if (error instanceof TaskError) throw error;

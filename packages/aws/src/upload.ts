@@ -8,14 +8,18 @@
 import { Readable } from 'node:stream';
 import {
   CopyProgress,
-  contentTypeOf,
+  contentHeadersOf,
   describeValue,
+  encodeTable,
+  formatProblem,
   tableInputKind,
   taskSignal,
-  toCsvReadable,
   unsupportedInputError,
   type Dataset,
+  type ParquetStreamOptions,
   type Progress,
+  type TableCompression,
+  type TableFormat,
 } from '@bigrays/core';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client as SdkS3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
@@ -41,8 +45,17 @@ export interface S3UploadOptions {
   serverSideEncryption?: ServerSideEncryptionSetting;
   /** KMS key for `'aws:kms'` encryption (default: the account's S3 key). */
   sseKmsKeyId?: string;
-  /** Content-Type of the object. Default: from the input (`text/csv` for tables, ...). */
+  /** Content-Type of the object. Default: from the format and the input (`text/csv` for tables, ...). */
   contentType?: string;
+  /**
+   * How a table (rows or a Dataset) is encoded: `'csv'` (default), `'jsonl'`
+   * or `'parquet'`. Strings, bytes and streams are uploaded as is (`'csv'` only).
+   */
+  format?: TableFormat;
+  /** `'none'` (default) or `'gzip'` (CSV and JSON Lines; sets `Content-Encoding: gzip`). */
+  compression?: TableCompression;
+  /** Parquet options (column types, row group size) for `format: 'parquet'`. */
+  parquet?: Omit<ParquetStreamOptions, 'onProgress'>;
   /** Bytes per part. Default 8 MiB, raised for inputs of known size so that they fit in 10,000 parts. */
   partSize?: number;
   /** Parts uploaded at once. Default 4. */
@@ -112,6 +125,12 @@ export async function runUpload(
     const err = unsupportedInputError(input, label);
     throw taskError('S3Client', err.message, { cause: err });
   }
+  const format = options.format ?? 'csv';
+  const compression = options.compression ?? 'none';
+  // Named after the task's attribute (`ToS3.format`) when called by a task.
+  const problem = formatProblem(input, format, compression, label.endsWith('.input') ? label.slice(0, -'.input'.length) : 'upload');
+  if (problem !== undefined) throw taskError('S3Client', problem);
+  const headers = contentHeadersOf(input, format, compression);
   const sse = options.serverSideEncryption === undefined ? 'AES256' : options.serverSideEncryption;
   const partSize = choosePartSize(input, kind, options.partSize);
   const queueSize = options.queueSize ?? DEFAULT_QUEUE_SIZE;
@@ -134,7 +153,7 @@ export async function runUpload(
   const progress = new CopyProgress(input, onProgress);
   let source: Readable;
   try {
-    source = toCsvReadable(input, { label, onProgress: progress.onEncoded });
+    source = encodeTable(input, { format, compression, label, onProgress: progress.onEncoded, parquet: options.parquet });
   } catch (error) {
     // E.g. a Dataset deleted before this task ran.
     throw taskError('S3Client', `cannot read the ${label}: ${messageOf(error)}`, { cause: error });
@@ -167,7 +186,8 @@ export async function runUpload(
     Bucket: bucket,
     Key: key,
     Body: body,
-    ContentType: options.contentType ?? contentTypeOf(input),
+    ContentType: options.contentType ?? headers.contentType,
+    ...(headers.contentEncoding ? { ContentEncoding: headers.contentEncoding } : {}),
     ...(sse ? { ServerSideEncryption: sse as ServerSideEncryption } : {}),
     ...(sse && options.sseKmsKeyId ? { SSEKMSKeyId: options.sseKmsKeyId } : {}),
     // The atomic half of the overwrite guard: PutObject and CompleteMultipartUpload fail with 412 if the key exists.
