@@ -15,6 +15,7 @@ import * as pgS3 from './lib/scenarios/pg-s3.mjs';
 import * as csvPg from './lib/scenarios/csv-pg.mjs';
 import * as startup from './lib/scenarios/startup.mjs';
 import * as planning from './lib/scenarios/planning.mjs';
+import * as datasetParquet from './lib/scenarios/dataset-parquet.mjs';
 
 const SCENARIOS = [
   { module: pgCsv, needs: ['pg'] },
@@ -23,6 +24,7 @@ const SCENARIOS = [
   { module: csvPg, needs: ['pg'] },
   { module: startup, needs: [] },
   { module: planning, needs: [] },
+  { module: datasetParquet, needs: ['pg'] },
 ];
 
 const argv = process.argv.slice(2);

@@ -94,8 +94,12 @@ export function chooseParquetType(columnType: ColumnType | undefined, sample: re
       return 'int64';
     case 'float':
       return 'double';
-    case 'decimal':
-      return `decimal(38,${maxScale(sample)})`;
+    case 'decimal': {
+      // Precision 18 fits INT64 (fast to write and read) and leaves 6 digits of headroom over the sample;
+      // wider samples get 38, the most common readers support.
+      const scale = maxScale(sample);
+      return `decimal(${maxIntegerDigits(sample) + scale <= 12 ? 18 : 38},${scale})`;
+    }
     case 'boolean':
       return 'boolean';
     case 'date':
@@ -178,6 +182,19 @@ function isSafeIntegerOrNull(v: unknown): boolean {
 function allFit(sample: readonly unknown[], fits: (v: unknown) => boolean): boolean {
   for (const v of sample) if (!fits(v)) return false;
   return true;
+}
+
+/** The largest number of digits before the point among decimal values. */
+function maxIntegerDigits(sample: readonly unknown[]): number {
+  let digits = 0;
+  for (const v of sample) {
+    if (v === null || v === undefined) continue;
+    const m = /^\s*[-+]?0*(\d*)/.exec(String(v));
+    const n = m ? m[1]!.length : 0;
+    if (n > digits) digits = n;
+    if (/[eE]/.test(String(v))) return 38;
+  }
+  return digits;
 }
 
 /** The largest number of fraction digits among decimal values (strings or numbers). */
