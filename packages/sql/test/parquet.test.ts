@@ -65,7 +65,7 @@ const EXPECTED = [
   [3, null, null, null, null, null, null, null, null],
 ];
 
-const EXPECTED_TYPES = ['INTEGER', 'BIGINT', 'DECIMAL(38,2)', 'BOOLEAN', 'TIMESTAMP WITH TIME ZONE', 'DATE', 'VARCHAR', 'BLOB', 'DOUBLE'];
+const EXPECTED_TYPES = ['INTEGER', 'BIGINT', 'DECIMAL(18,2)', 'BOOLEAN', 'TIMESTAMP WITH TIME ZONE', 'DATE', 'VARCHAR', 'BLOB', 'DOUBLE'];
 
 const dir = mkdtempSync(join(tmpdir(), 'bigrays-parquet-'));
 let duck: Awaited<ReturnType<typeof DuckDBInstance.create>> | undefined;
