@@ -82,7 +82,7 @@ export interface ToS3 {
   partSize?: number;
   /** Parquet types by column name for `format = 'parquet'`, e.g. `{ amount: 'decimal(12,2)' }` (see `ToParquet.types`). */
   types?: Readonly<Record<string, ParquetColumnType | (string & Record<never, never>)>>;
-  /** Rows per Parquet row group for `format = 'parquet'`. Default 65,536. */
+  /** Rows per Parquet row group for `format = 'parquet'`. Default 16,384. */
   rowGroupSize?: number;
 }
 

@@ -33,7 +33,7 @@ export class ToParquet extends ToCSV {
   override format = 'parquet';
   /** Parquet types by column name, overriding the chosen ones, e.g. `{ amount: 'decimal(12,2)' }`. */
   types?: Readonly<Record<string, ParquetColumnType | (string & Record<never, never>)>>;
-  /** Rows per row group. Default 65,536. */
+  /** Rows per row group. Default 16,384. */
   rowGroupSize?: number;
 
   protected override parquetOptions(): Omit<ParquetStreamOptions, 'onProgress'> {
