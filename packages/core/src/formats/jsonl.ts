@@ -66,7 +66,9 @@ async function* jsonLineChunks(input: unknown, options: { onProgress?: (p: CsvPr
  * skipped; a line that is not a JSON object is an error naming its line
  * number. Accepts `\r\n` line ends and a final line without `\n`.
  */
-export async function* parseJsonLines(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<Row[]> {
+export async function* parseJsonLines(
+  source: AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array | string>,
+): AsyncGenerator<Row[]> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
   let line = 0;
