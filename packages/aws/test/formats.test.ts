@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DatasetWriter, encodeTable, resetFormatKws, resetJobs, type Dataset, type Row } from '@bigrays/core';
 import { fromS3, toS3 } from '@bigrays/aws';
 import { requireService } from '../../../test/services.js';
-import { closeDirectClients, createBucket, getObject, headObject, messages, putObject, useMoto } from './helpers.js';
+import { closeDirectClients, createBucket, getObject, headObject, messages, openUploads, putObject, useMoto } from './helpers.js';
 
 const up = await requireService('moto', 'aws/formats');
 
@@ -139,6 +139,19 @@ async function dataset(): Promise<Dataset> {
     const raw = await fromS3({ bucket, key: 'other-tool.csv.gz', as: 'text', decompress: 'none' }).catch((e: unknown) => e);
     expect(messages(raw)).toMatch(/other-tool\.csv\.gz: the input is not valid UTF-8: byte 0x8b at byte offset 1/);
   });
+
+  it('a value that does not fit its Parquet column mid-upload fails the task and leaves no object (multipart aborted)', async () => {
+    // ~12 MB of Parquet before the bad row: more than one 8 MiB part is on its way when it fails.
+    async function* rows() {
+      for (let i = 0; i < 300_000; i++) yield { id: i, payload: `${i} ${'x'.repeat(40)} ${Math.random()}` };
+      yield { id: 'not a number', payload: 'late' };
+    }
+    const error = await toS3({ bucket, key: 'broken.parquet', input: rows(), format: 'parquet' }).catch((e: unknown) => e);
+    expect(messages(error)).toMatch(/column 'id', row 300001: "not a number" is not a 32-bit integer/);
+    expect(messages(error)).toMatch(/nothing was written/);
+    expect(await getObject(bucket, 'broken.parquet')).toBeUndefined();
+    expect(await openUploads(bucket)).toEqual([]);
+  }, 120_000);
 
   it('refuses combinations that make no sense, naming the attribute and the fix', async () => {
     const err1 = await toS3({ bucket, key: 'x.parquet', input: ROWS, format: 'parquet', compression: 'gzip' }).catch((e: unknown) => e);
