@@ -58,3 +58,4 @@ export { ToCSV } from './tasks/to-csv.js';
 export { ToParquet } from './tasks/to-parquet.js';
 export * from './formats/index.js';
 export { toCsv } from './functional/to-csv.js';
+export { toParquet } from './functional/to-parquet.js';

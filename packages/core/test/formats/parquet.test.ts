@@ -14,6 +14,7 @@ import { TaskError } from '../../src/errors/errors.js';
 import { parquetRows } from '../../src/formats/parquet/read.js';
 import { parquetStream } from '../../src/formats/parquet/write.js';
 import { ToParquet } from '../../src/tasks/to-parquet.js';
+import { toParquet } from '../../src/functional/to-parquet.js';
 import { tempDir } from '../data/helpers.js';
 
 let duck: Awaited<ReturnType<typeof DuckDBInstance.create>> | undefined;
@@ -161,6 +162,13 @@ describe('ToParquet', () => {
     const [meta] = await duckdb(`select count(distinct row_group_id) as groups, sum(row_group_num_rows) / 2 as n from parquet_metadata('${file}')`);
     expect(meta).toEqual({ groups: 10n, n: 50_000 });
     expect(await duckdb(`select count(*) as n, sum(id) as s from read_parquet('${file}')`)).toEqual([{ n: 50_000n, s: BigInt((49_999 * 50_000) / 2) }]);
+  });
+
+  it('toParquet() runs the task outside a job and resolves to the path', async () => {
+    const file = join(tempDir(), 'functional.parquet');
+    expect(await toParquet({ filename: file, input: [{ a: 1, b: '2.50' }], types: { b: 'decimal(5,2)' } })).toBe(file);
+    expect(await typesOf(file)).toEqual({ a: 'INTEGER', b: 'DECIMAL(5,2)' });
+    expect(await parquetRows(readFileSync(file))).toEqual([{ a: 1, b: '2.50' }]);
   });
 
   it('an empty table is a valid file with its columns', async () => {
