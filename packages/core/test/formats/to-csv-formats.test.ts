@@ -54,6 +54,21 @@ describe('ToCSV file formats', () => {
     ]);
   });
 
+  it('rows of an iterable: columns are the union of the first 1,000 rows\' keys (as for CSV); a later new key fails the task', async () => {
+    const dir = tempDir();
+    async function* rows(n: number, lateKeyAt = -1) {
+      for (let i = 0; i < n; i++) yield i === lateKeyAt ? { a: i, late: true } : i === 3 ? { a: i, b: 'x' } : { a: i };
+    }
+    await exportTask(join(dir, 'u.jsonl'), rows(5), { format: 'jsonl' }).run();
+    expect(readFileSync(join(dir, 'u.jsonl'), 'utf8')).toBe(
+      '{"a":0,"b":null}\n{"a":1,"b":null}\n{"a":2,"b":null}\n{"a":3,"b":"x"}\n{"a":4,"b":null}\n',
+    );
+    await expect(exportTask(join(dir, 'late.jsonl'), rows(1500, 1200), { format: 'jsonl' }).run()).rejects.toThrow(
+      /row 1201 of the input has the column 'late', which is not among the columns taken from the first 1000 rows \(a, b\)/,
+    );
+    await expect(exportTask(join(dir, 'late.parquet'), rows(1500, 1200), { format: 'parquet' }).run()).rejects.toThrow(/row 1201 .* column 'late'/);
+  });
+
   it('rejects unknown formats and compressions, naming the attribute', async () => {
     const dir = tempDir();
     await expect(exportTask(join(dir, 'a'), [{ a: 1 }], { format: 'xml' }).run()).rejects.toThrow(/Export\.format must be 'csv', 'jsonl' or 'parquet'; got "xml"/);
