@@ -182,9 +182,11 @@ describe('a resource that fails to close', () => {
   });
 });
 
+// SIGHUP (terminal closed, ssh session dropped) was bug 10.16: the process died at once, with no clean-up.
 describe.each([
   ['SIGINT', 130],
   ['SIGTERM', 143],
+  ['SIGHUP', 129],
 ] as const)('%s', (signal, code) => {
   async function interrupt(job: string, waitFor: string, extraEnv: Record<string, string> = {}, beforeKill?: (pid: number) => void) {
     const { child, done } = startCli([fixture(job), '--log-level', 'debug'], { cwd: scratch, env: { ...env, ...extraEnv } });

@@ -18,7 +18,7 @@ export interface RunOptions {
   /** Receives every run event (the CLI's live view). */
   observer?: RunObserver;
   /**
-   * What SIGINT/SIGTERM do during the run. `reraise` (default): close the
+   * What SIGINT/SIGTERM/SIGHUP do during the run. `reraise` (default): close the
    * resource and clean up, then end the process with the signal. `report`:
    * clean up and resolve with an interrupted result (the CLI). `none`: do
    * not listen.

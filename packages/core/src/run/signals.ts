@@ -1,7 +1,9 @@
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+// SIGHUP (the terminal closed, the ssh session dropped) stops a job like SIGTERM: its default action would end
+// the process with no clean-up, leaving the server statement, the multipart upload and temporary files behind.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const EXIT_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
-/** The exit code a process killed by `signal` reports (130 for SIGINT, 143 for SIGTERM). */
+/** The exit code a process killed by `signal` reports (129 for SIGHUP, 130 for SIGINT, 143 for SIGTERM). */
 export const signalExitCode = (signal: NodeJS.Signals): number => EXIT_CODES[signal] ?? 1;
 
 export interface SignalTrap {
@@ -12,7 +14,7 @@ export interface SignalTrap {
 }
 
 /**
- * Listens for SIGINT/SIGTERM while a job runs so that the open resource can
+ * Listens for SIGINT/SIGTERM/SIGHUP while a job runs so that the open resource can
  * be closed (rolled back, aborted) before the process ends. A second signal
  * while cleaning up ends the process at once.
  */

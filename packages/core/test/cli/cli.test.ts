@@ -161,6 +161,7 @@ describe('signals', () => {
   it.each([
     ['SIGTERM', 143],
     ['SIGINT', 130],
+    ['SIGHUP', 129],
   ] as const)('%s mid-task closes the resource and exits %i', async (signal, code) => {
     const { child, done } = startCli([job('hangs.ts')], { env: { BIGRAYS_TEST_EVENTS: events } });
     await waitFor(() => readEvents().includes('running'));
