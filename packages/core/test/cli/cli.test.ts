@@ -53,6 +53,23 @@ describe('bigrays <job>', () => {
     expect(readEvents()).toEqual(['ran']);
   });
 
+  // Was issue 10 finding 18: exit 2 ("nothing ran") although the run had written.
+  it('code after an awaited bigraysRun() that throws: exit 1 (the run wrote), one line naming the module', () => {
+    const r = runCli([job('throws-after-run.ts')], { env: { BIGRAYS_TEST_EVENTS: events } });
+    expect(readEvents()).toEqual(['exported']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`bigrays: the job module ${job('throws-after-run.ts')} threw after its run started: the post-run step failed`);
+    noStack(r.stderr);
+  });
+
+  it('a module that throws while its un-awaited bigraysRun() is writing: the CLI waits for the run, then exits 1', () => {
+    const r = runCli([job('unawaited-run-throws.ts')], { env: { BIGRAYS_TEST_EVENTS: events } });
+    expect(readEvents()).toEqual(['open', 'writing', 'written', 'close']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('threw after its run started: the module failed after starting its run');
+    noStack(r.stderr);
+  });
+
   it('--only and --from select tasks; unknown names are invalid (exit 2)', () => {
     const only = runCli([job('good.ts'), '--only', 'Extract']);
     expect(only.code).toBe(0);
