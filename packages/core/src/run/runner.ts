@@ -7,6 +7,7 @@ import { JobResult, type TaskReport } from './job-result.js';
 import type { RunObserver } from './events.js';
 import { ResourceManager, messageOf } from './resource-manager.js';
 import { trapSignals } from './signals.js';
+import { trapProcessFaults, type FaultOrigin } from './process-faults.js';
 import { withTaskScope, type Progress, type RunScope, type TaskScope } from './task-context.js';
 import { countsOf } from './counts.js';
 import { recordOutput } from './outputs.js';
@@ -59,6 +60,10 @@ class Run {
   private readonly cleanups: (() => void | Promise<void>)[] = [];
   private readonly interrupt = new AbortController();
   private readonly scope: RunScope = { onJobEnd: (fn) => void this.cleanups.push(fn) };
+  /** The attempt running now, to which an unhandled rejection is attributed. */
+  private running: { task: string; controller: AbortController } | undefined;
+  /** Unhandled errors raised while no task was running: they fail the job. */
+  private readonly faults: BigraysError[] = [];
 
   constructor(
     private readonly plan: Plan,
@@ -74,6 +79,7 @@ class Run {
   async execute(): Promise<JobResult> {
     const trap =
       this.signalPolicy === 'none' ? undefined : trapSignals((signal) => this.interrupt.abort(new InterruptedError(signal)));
+    const untrapFaults = this.signalPolicy === 'none' ? undefined : trapProcessFaults((error, origin) => this.fault(error, origin));
     const reports: TaskReport[] = [];
     let failure: unknown;
     try {
@@ -90,12 +96,24 @@ class Run {
       await this.manager.close(this.interruption() ?? failure);
       if (!this.deferCleanup) await this.runCleanups();
       trap?.dispose();
+      untrapFaults?.();
     }
     const signal = this.interruption()?.signal;
-    const result = new JobResult(reports, this.outputs, performance.now() - this.started, this.manager.closeErrors, signal);
+    const result = new JobResult(reports, this.outputs, performance.now() - this.started, [...this.manager.closeErrors, ...this.faults], signal);
     this.emit({ type: 'job-end', result });
     if (signal && this.signalPolicy === 'reraise') trap?.reraise(signal);
     return result;
+  }
+
+  /** An error nobody handled: fails the running task (its resource is then closed with it), else the job. */
+  private fault(error: unknown, origin: FaultOrigin): void {
+    const running = this.running;
+    if (running && !running.controller.signal.aborted) {
+      running.controller.abort(new TaskError(running.task, `${running.task} failed: ${origin}: ${redact(messageOf(error))}`, { cause: scrubError(error) }));
+      return;
+    }
+    activeLogger('debug')?.debug(`${origin} while no task was running: ${redact(messageOf(error))}`);
+    if (!running) this.faults.push(new TaskError('job', `${origin} outside any task: ${redact(messageOf(error))}`, { cause: scrubError(error) }));
   }
 
   private interruption(): InterruptedError | undefined {
@@ -180,6 +198,7 @@ class Run {
       const resource = await Promise.race([acquiring, stopped]);
       controller.signal.throwIfAborted();
       const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report };
+      this.running = { task: step.name, controller };
       const run = step.instance.run as (resource?: Resource) => unknown;
       work = withTaskScope(scope, async () => run.call(step.instance, resource));
       work.catch(() => undefined);
@@ -189,6 +208,7 @@ class Run {
       if (work && controller.signal.aborted) await settleWithin(work, this.abortGraceMs);
       throw error;
     } finally {
+      this.running = undefined;
       if (timer) clearTimeout(timer);
       this.interrupt.signal.removeEventListener('abort', forward);
       // Tell code still running (a timed-out query) to stop.

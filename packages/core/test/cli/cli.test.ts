@@ -70,6 +70,18 @@ describe('bigrays <job>', () => {
     noStack(r.stderr);
   });
 
+  // Was issue 10 finding 17: the process died with a raw stack, the resource never closed.
+  it.each([
+    ['an unhandled promise rejection', 'rejection', 'unhandled promise rejection: the background write failed'],
+    ['an uncaught exception', 'exception', 'uncaught exception: the background flush threw'],
+  ])('%s inside a task fails that task (exit 1), one line naming it, the resource closed', (_name, fault, what) => {
+    const r = runCli([job('unhandled-rejection.ts')], { env: { BIGRAYS_TEST_EVENTS: events, BIGRAYS_TEST_FAULT: fault } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`bigrays: job failed (failed: Leaky; skipped: After)\n  ✖ Leaky failed: ${what}\n`);
+    noStack(r.stderr);
+    expect(readEvents()).toEqual(['open', 'leaking', 'Leaky aborted', `close: Leaky failed: ${what}`]);
+  });
+
   it('--only and --from select tasks; unknown names are invalid (exit 2)', () => {
     const only = runCli([job('good.ts'), '--only', 'Extract']);
     expect(only.code).toBe(0);
