@@ -31,6 +31,12 @@ export interface RunOptions {
   deferCleanup?: boolean;
   /** How long a timed-out or interrupted task may take to clean up before the job goes on. Default 5 s. */
   abortGraceMs?: number;
+  /**
+   * How long a resource's `close()` may take before it is abandoned and
+   * reported as a close failure (the job then fails). A resource class can
+   * set its own with `static closeTimeoutMs`. Default 60 s.
+   */
+  closeTimeoutMs?: number;
 }
 
 const DEFAULT_ABORT_GRACE_MS = 5000;
@@ -50,7 +56,15 @@ export async function executePlan(plan: Plan, options: RunOptions = {}): Promise
   }
   // Spool directories of killed jobs: removed in the background, once per process (a readdir when there are none).
   startSpoolSweep();
-  return new Run(plan, observer, options.signals ?? 'reraise', started, options.deferCleanup ?? false, options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS).execute();
+  return new Run(
+    plan,
+    observer,
+    options.signals ?? 'reraise',
+    started,
+    options.deferCleanup ?? false,
+    options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS,
+    options.closeTimeoutMs,
+  ).execute();
 }
 
 /** State of one execution of a plan. */
@@ -64,6 +78,9 @@ class Run {
   private running: { task: string; controller: AbortController } | undefined;
   /** Unhandled errors raised while no task was running: they fail the job. */
   private readonly faults: BigraysError[] = [];
+  /** The task whose own clean-up the runner is waiting for (the abort grace). */
+  private stopping: string | undefined;
+  private cleaningUp = false;
 
   constructor(
     private readonly plan: Plan,
@@ -72,13 +89,19 @@ class Run {
     private readonly started: number,
     private readonly deferCleanup: boolean,
     private readonly abortGraceMs: number,
+    closeTimeoutMs: number | undefined,
   ) {
-    this.manager = new ResourceManager(emit);
+    this.manager = new ResourceManager(emit, closeTimeoutMs);
   }
 
   async execute(): Promise<JobResult> {
     const trap =
-      this.signalPolicy === 'none' ? undefined : trapSignals((signal) => this.interrupt.abort(new InterruptedError(signal)));
+      this.signalPolicy === 'none'
+        ? undefined
+        : trapSignals(
+            (signal) => this.interrupt.abort(new InterruptedError(signal)),
+            () => this.pendingCleanup(),
+          );
     const untrapFaults = this.signalPolicy === 'none' ? undefined : trapProcessFaults((error, origin) => this.fault(error, origin));
     const reports: TaskReport[] = [];
     let failure: unknown;
@@ -103,6 +126,16 @@ class Run {
     this.emit({ type: 'job-end', result });
     if (signal && this.signalPolicy === 'reraise') trap?.reraise(signal);
     return result;
+  }
+
+  /** What is being cleaned up now, for the notice a repeated signal prints. */
+  private pendingCleanup(): string[] {
+    const pending: string[] = [];
+    if (this.stopping) pending.push(`waiting up to ${formatMs(this.abortGraceMs)} for ${this.stopping} to stop and clean up`);
+    const closing = this.manager.closing;
+    if (closing) pending.push(`closing ${closing}`);
+    if (this.cleaningUp) pending.push('deleting spool files');
+    return pending;
   }
 
   /** An error nobody handled: fails the running task (its resource is then closed with it), else the job. */
@@ -205,7 +238,11 @@ class Run {
       return await Promise.race([work, stopped]);
     } catch (error) {
       // Stopped by timeout or interruption: give the task's own abort handling (deleting a temp file, aborting an upload) time to finish.
-      if (work && controller.signal.aborted) await settleWithin(work, this.abortGraceMs);
+      if (work && controller.signal.aborted) {
+        this.stopping = step.name;
+        await settleWithin(work, this.abortGraceMs);
+        this.stopping = undefined;
+      }
       throw error;
     } finally {
       this.running = undefined;
@@ -217,6 +254,7 @@ class Run {
   }
 
   private async runCleanups(): Promise<void> {
+    this.cleaningUp = true;
     for (const cleanup of this.cleanups.splice(0).reverse()) {
       try {
         await cleanup();
@@ -224,6 +262,7 @@ class Run {
         activeLogger('warn')?.warn(`cleanup after the job failed: ${redact(messageOf(error))}`);
       }
     }
+    this.cleaningUp = false;
   }
 }
 
@@ -235,6 +274,10 @@ function asTaskError(task: string, error: unknown): TaskError {
   if (error instanceof TaskError && error.task === task) return error;
   const userError = error instanceof BigraysError ? error.userError : false;
   return new TaskError(task, `${task} failed: ${redact(messageOf(error))}`, { cause: scrubError(error), userError });
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** Waits for `work` to settle, at most `ms`. */
