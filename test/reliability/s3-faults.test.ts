@@ -167,6 +167,26 @@ function env(key: string, extra: Record<string, string> = {}) {
       expect((await s3OpenUploads(bucket)).filter((u) => u.key === key)).toEqual([]);
     }, 60_000);
 
+    // Was issue 10 finding 23: the second signal ended the process before the multipart upload was aborted.
+    it(`S3 answering slowly, ${signal} twice: the second does not skip the abort, no open multipart upload (exit ${code})`, async () => {
+      const key = newKey(`twice-${signal}`);
+      // The abort (DELETE ?uploadId=) is slow too: the second signal arrives while it is in flight.
+      proxy.configure({ delayMs: 1_500, select: (r) => isPart(r) || r.method === 'DELETE' });
+      const { child, done } = startCli([fixture('s3-slow-upload.ts')], { cwd: scratch, env: env(key, { RELI_FINITE: String(30 * 1024 * 1024) }) });
+      await eventually(async () => (await s3OpenUploads(bucket)).some((u) => u.key === key), 30_000, 'the multipart upload to start');
+      await eventually(() => proxy.stats.log.some((l) => l.startsWith('PUT ') && l.includes('partNumber=')), 30_000, 'a part upload');
+      child.kill(signal);
+      await sleep(300);
+      child.kill(signal);
+      const r = await done;
+      expectNoSecrets(r.stdout + r.stderr, 'output');
+      expect(r.code).toBe(code);
+      expect(r.stderr).toContain(`bigrays: ${signal} again: still cleaning up`);
+      proxy.configure({});
+      expect(await s3Get(bucket, key)).toBeUndefined();
+      expect((await s3OpenUploads(bucket)).filter((u) => u.key === key)).toEqual([]);
+    }, 60_000);
+
     itSlow(`S3 answering slowly (every part request delayed 3 s): exit ${code} promptly, the multipart upload aborted, no object`, async () => {
       const key = newKey(`slow-s3-${signal}`);
       proxy.configure({ delayMs: 3_000, select: isPart });

@@ -1,35 +1,45 @@
 import { createHash } from 'node:crypto';
 import { builtinModules } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
+import { compileCacheDir, errnoText, freshModule, prepareCacheDir, pruneCache, storeFailure, storeModule } from './compile-cache.js';
 
 /**
  * Compiles a TypeScript job (and the local files it imports) into one ES
- * module with esbuild, cached in the temp dir and reused while no input file
- * changed. A cached job starts with no compiler at all; that is what keeps a
- * one-task job under half a second (tsx's loader thread alone took ~220 ms).
- * Packages stay external, imported from where the job would import them.
+ * module with esbuild, cached (see compile-cache.ts) and reused while no input
+ * file changed. A cached job starts with no compiler at all; that is what
+ * keeps a one-task job under half a second (tsx's loader thread alone took
+ * ~220 ms). Packages stay external, imported from where the job would import
+ * them. When the cache cannot be used (not ours, read-only, full, a file in
+ * its place) the job is compiled in memory and a one-line warning says why.
  */
-const CACHE_FORMAT = 1;
-
-interface Manifest {
-  format: number;
-  inputs: { path: string; mtimeMs: number; size: number }[];
-}
+const CACHE_FORMAT = 2;
 
 /** Thrown with esbuild's messages (file:line:column: ERROR: text) when the job does not compile. */
 export class CompileError extends Error {}
 
+/** Returns the URL to import: the cached module's file, or a `data:` URL when the cache is not usable. */
 export async function compileJob(jobPath: string): Promise<string> {
   const tsconfig = findTsconfig(dirname(jobPath));
   const key = createHash('sha1').update(`${CACHE_FORMAT}\0${jobPath}\0${tsconfig ?? ''}`).digest('hex').slice(0, 20);
-  const dir = join(tmpdir(), `bigrays-jobs-${process.getuid?.() ?? 'user'}`);
-  const output = join(dir, `${key}.mjs`);
-  const manifestPath = join(dir, `${key}.json`);
-  if (isFresh(manifestPath, output)) return pathToFileURL(output).href;
+  const dir = compileCacheDir();
+  let cacheUsable = true;
+  try {
+    const note = prepareCacheDir(dir);
+    if (note) warn(note);
+  } catch (error) {
+    cacheUsable = false;
+    warn(errnoText(error));
+  }
+  if (cacheUsable) {
+    const cached = freshModule(dir, key, jobPath);
+    if (cached) {
+      pruneCache(dir);
+      return pathToFileURL(cached).href;
+    }
+  }
 
   const esbuild = await import('esbuild');
   let result;
@@ -52,34 +62,25 @@ export async function compileJob(jobPath: string): Promise<string> {
   } catch (error) {
     throw new CompileError(describeBuildFailure(error, dirname(jobPath)));
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const temporary = `${output}.${process.pid}.tmp`;
-  writeFileSync(temporary, result.outputFiles[0]!.contents);
-  renameSync(temporary, output);
-  const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(dirname(jobPath), p)), ...(tsconfig ? [tsconfig] : [])]
-    .filter((p) => existsSync(p))
-    .map((path) => {
-      const stat = statSync(path);
-      return { path, mtimeMs: stat.mtimeMs, size: stat.size };
-    });
-  writeFileSync(manifestPath, JSON.stringify({ format: CACHE_FORMAT, inputs } satisfies Manifest));
-  return pathToFileURL(output).href;
+  const code = result.outputFiles[0]!.contents;
+  if (cacheUsable) {
+    const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(dirname(jobPath), p)), ...(tsconfig ? [tsconfig] : [])].filter((p) =>
+      existsSync(p),
+    );
+    try {
+      const stored = storeModule(dir, key, jobPath, code, inputs);
+      pruneCache(dir);
+      return pathToFileURL(stored).href;
+    } catch (error) {
+      warn(storeFailure(dir, error).message);
+    }
+  }
+  // Absolute imports (packages are rewritten to file: URLs) resolve from a data: URL too.
+  return `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`;
 }
 
-function isFresh(manifestPath: string, output: string): boolean {
-  try {
-    if (!existsSync(output)) return false;
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    return (
-      manifest.format === CACHE_FORMAT &&
-      manifest.inputs.every((input) => {
-        const stat = statSync(input.path);
-        return stat.mtimeMs === input.mtimeMs && stat.size === input.size;
-      })
-    );
-  } catch {
-    return false;
-  }
+function warn(message: string): void {
+  process.stderr.write(`bigrays: warning: ${message}\n`);
 }
 
 /** The job's own tsconfig.json: in its folder or above, up to the nearest package.json folder. */

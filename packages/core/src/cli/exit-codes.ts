@@ -3,6 +3,7 @@ export const EXIT = {
   ok: 0,
   taskFailed: 1,
   invalid: 2,
+  sighup: 129,
   sigint: 130,
   sigterm: 143,
 } as const;

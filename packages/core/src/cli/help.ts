@@ -26,7 +26,7 @@ Examples
 
 Exit codes
   0 success · 1 a task failed · 2 invalid usage, job, plan or configuration (nothing ran)
-  130 interrupted by SIGINT · 143 by SIGTERM
+  130 interrupted by SIGINT · 143 by SIGTERM · 129 by SIGHUP
 
 Configuration comes from BIGRAYS_* environment variables (see bigrays config).
 `;

@@ -18,6 +18,24 @@ export class JobLoadError extends BigraysError {
   }
 }
 
+/** The job module threw after a run it started had begun: the run may have written, so this is a failure (exit 1). */
+export class JobModuleError extends BigraysError {
+  constructor(file: string, cause: unknown) {
+    super('job-failed', `the job module ${file} threw after its run started: ${describeLoadError(cause)}`, { cause });
+  }
+}
+
+/** What loading a job module gave: the run it requested, and what it threw after requesting it. */
+export interface LoadedJob {
+  requested?: Promise<JobResult>;
+  /**
+   * What the module threw after it had called `bigraysRun()` (with
+   * `moduleErrorAfterRun: 'return'`): the caller must wait for `requested`
+   * before reporting it, so that the run is not cut off mid-write.
+   */
+  moduleError?: unknown;
+}
+
 /**
  * Loads a job module once. While it loads, a `bigraysRun()` call inside the
  * module goes to `onRunRequest` (the first call only; later calls get the
@@ -26,7 +44,8 @@ export class JobLoadError extends BigraysError {
 export async function loadJob(
   file: string,
   onRunRequest: (tasks: readonly TaskClass[]) => Promise<JobResult>,
-): Promise<{ requested?: Promise<JobResult> }> {
+  options: { moduleErrorAfterRun?: 'throw' | 'return' } = {},
+): Promise<LoadedJob> {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`job file not found: ${file}`);
   if (!statSync(path).isFile()) throw new UsageError(`${file} is a directory, not a job file: bigrays ./job.ts`);
@@ -48,7 +67,9 @@ export async function loadJob(
     else await importJavaScript(path);
   } catch (error) {
     // A module that awaits its own bigraysRun() rejects with the run's error: that is the run's outcome, not a load failure.
-    if (!(requested && isRunOutcome(error))) throw new JobLoadError(file, error);
+    if (requested && isRunOutcome(error)) return { requested };
+    if (requested && options.moduleErrorAfterRun === 'return') return { requested, moduleError: error };
+    throw new JobLoadError(file, error);
   } finally {
     setRunHost(undefined);
   }

@@ -74,7 +74,7 @@ export class TaskError extends BigraysError {
   }
 }
 
-/** The run was stopped by SIGINT or SIGTERM. */
+/** The run was stopped by SIGINT, SIGTERM or SIGHUP. */
 export class InterruptedError extends BigraysError {
   readonly signal: NodeJS.Signals;
   constructor(signal: NodeJS.Signals) {

@@ -10,6 +10,14 @@ export abstract class Resource {
   static requiredConfig: readonly string[] = [];
 
   /**
+   * How long `close()` may take before the runner abandons it and fails the
+   * job with a close error (so that a close that never returns cannot block
+   * a swap or the end of the job). Unset: the run's `closeTimeoutMs`
+   * (default 60 s). Raise it for a resource whose close commits a lot.
+   */
+  static closeTimeoutMs: number | undefined = undefined;
+
+  /**
    * The required keys missing from `config`. Override for rules such as
    * "both or neither"; the default checks `requiredConfig`. It may also
    * throw a `ConfigurationError` for a value that is present but invalid (a
@@ -41,6 +49,7 @@ export abstract class Resource {
 /** A concrete `Resource` subclass. */
 export type ResourceClass<R extends Resource = Resource> = (new () => R) & {
   requiredConfig: readonly string[];
+  closeTimeoutMs?: number;
   missingConfig(config: Config): string[];
   name: string;
 };

@@ -30,7 +30,7 @@ export class JobResult {
     readonly durationMs: number,
     /** Errors not tied to a task: a resource that failed to close. */
     readonly errors: readonly BigraysError[] = [],
-    /** Set when SIGINT/SIGTERM stopped the run. */
+    /** Set when SIGINT/SIGTERM/SIGHUP stopped the run. */
     readonly interrupted?: NodeJS.Signals,
   ) {
     this.ok = errors.length === 0 && !interrupted && tasks.every((t) => t.status === 'succeeded' || t.status === 'planned');

@@ -16,8 +16,13 @@ export class ResourceManager {
   private opening: { instance: Resource; abandoned: boolean } | undefined;
   /** Errors from closing resources; they fail the job. */
   readonly closeErrors: ResourceError[] = [];
+  /** The resource being closed now, with how long it may still take (for the notice of a repeated signal). */
+  closing: string | undefined;
 
-  constructor(private readonly emit: RunObserver) {}
+  constructor(
+    private readonly emit: RunObserver,
+    private readonly closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS,
+  ) {}
 
   /** The open resource for `use`, opening (or swapping to) it as needed. Tasks without a resource get undefined. */
   async acquire(use: ResourceUse | undefined, task: string): Promise<Resource | undefined> {
@@ -57,8 +62,21 @@ export class ResourceManager {
     const open = this.current;
     if (!open) return;
     this.current = undefined;
+    const name = open.use.resource.name;
+    // A close() that never returns must not block a swap, or the end of the job, forever.
+    const timeoutMs = open.use.resource.closeTimeoutMs ?? this.closeTimeoutMs;
+    this.closing = `${name} (abandoned after ${formatMs(timeoutMs)} at most)`;
     try {
-      await open.instance.close(error);
+      const closed = await settlesWithin(Promise.resolve().then(() => open.instance.close(error)), timeoutMs);
+      if (!closed) {
+        this.closeErrors.push(
+          new ResourceError(
+            name,
+            `${name} did not finish closing within ${formatMs(timeoutMs)} and was abandoned: what it was committing, rolling back or releasing may be incomplete (raise ${name}.closeTimeoutMs if its close is legitimately slow)`,
+            { userError: false },
+          ),
+        );
+      }
     } catch (closeError) {
       this.closeErrors.push(
         new ResourceError(open.use.resource.name, `${open.use.resource.name} failed to close: ${redact(messageOf(closeError))}`, {
@@ -67,6 +85,7 @@ export class ResourceManager {
         }),
       );
     }
+    this.closing = undefined;
     this.emit({ type: 'resource-close', resource: open.use.resource.name, error });
   }
 
@@ -77,6 +96,22 @@ export class ResourceManager {
       return false;
     }
   }
+}
+
+/** Default of `RunOptions.closeTimeoutMs`. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 60_000;
+
+/** Resolves true when `work` settles within `ms` (rejecting as it does), false when it does not. */
+function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return Promise.race([work.then(() => true), timeout]).finally(() => clearTimeout(timer));
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 export function messageOf(error: unknown): string {

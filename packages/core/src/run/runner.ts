@@ -7,6 +7,7 @@ import { JobResult, type TaskReport } from './job-result.js';
 import type { RunObserver } from './events.js';
 import { ResourceManager, messageOf } from './resource-manager.js';
 import { trapSignals } from './signals.js';
+import { trapProcessFaults, type FaultOrigin } from './process-faults.js';
 import { withTaskScope, type Progress, type RunScope, type TaskScope } from './task-context.js';
 import { countsOf } from './counts.js';
 import { recordOutput } from './outputs.js';
@@ -18,7 +19,7 @@ export interface RunOptions {
   /** Receives every run event (the CLI's live view). */
   observer?: RunObserver;
   /**
-   * What SIGINT/SIGTERM do during the run. `reraise` (default): close the
+   * What SIGINT/SIGTERM/SIGHUP do during the run. `reraise` (default): close the
    * resource and clean up, then end the process with the signal. `report`:
    * clean up and resolve with an interrupted result (the CLI). `none`: do
    * not listen.
@@ -30,6 +31,12 @@ export interface RunOptions {
   deferCleanup?: boolean;
   /** How long a timed-out or interrupted task may take to clean up before the job goes on. Default 5 s. */
   abortGraceMs?: number;
+  /**
+   * How long a resource's `close()` may take before it is abandoned and
+   * reported as a close failure (the job then fails). A resource class can
+   * set its own with `static closeTimeoutMs`. Default 60 s.
+   */
+  closeTimeoutMs?: number;
 }
 
 const DEFAULT_ABORT_GRACE_MS = 5000;
@@ -49,7 +56,15 @@ export async function executePlan(plan: Plan, options: RunOptions = {}): Promise
   }
   // Spool directories of killed jobs: removed in the background, once per process (a readdir when there are none).
   startSpoolSweep();
-  return new Run(plan, observer, options.signals ?? 'reraise', started, options.deferCleanup ?? false, options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS).execute();
+  return new Run(
+    plan,
+    observer,
+    options.signals ?? 'reraise',
+    started,
+    options.deferCleanup ?? false,
+    options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS,
+    options.closeTimeoutMs,
+  ).execute();
 }
 
 /** State of one execution of a plan. */
@@ -59,6 +74,13 @@ class Run {
   private readonly cleanups: (() => void | Promise<void>)[] = [];
   private readonly interrupt = new AbortController();
   private readonly scope: RunScope = { onJobEnd: (fn) => void this.cleanups.push(fn) };
+  /** The attempt running now, to which an unhandled rejection is attributed. */
+  private running: { task: string; controller: AbortController } | undefined;
+  /** Unhandled errors raised while no task was running: they fail the job. */
+  private readonly faults: BigraysError[] = [];
+  /** The task whose own clean-up the runner is waiting for (the abort grace). */
+  private stopping: string | undefined;
+  private cleaningUp = false;
 
   constructor(
     private readonly plan: Plan,
@@ -67,13 +89,20 @@ class Run {
     private readonly started: number,
     private readonly deferCleanup: boolean,
     private readonly abortGraceMs: number,
+    closeTimeoutMs: number | undefined,
   ) {
-    this.manager = new ResourceManager(emit);
+    this.manager = new ResourceManager(emit, closeTimeoutMs);
   }
 
   async execute(): Promise<JobResult> {
     const trap =
-      this.signalPolicy === 'none' ? undefined : trapSignals((signal) => this.interrupt.abort(new InterruptedError(signal)));
+      this.signalPolicy === 'none'
+        ? undefined
+        : trapSignals(
+            (signal) => this.interrupt.abort(new InterruptedError(signal)),
+            () => this.pendingCleanup(),
+          );
+    const untrapFaults = this.signalPolicy === 'none' ? undefined : trapProcessFaults((error, origin) => this.fault(error, origin));
     const reports: TaskReport[] = [];
     let failure: unknown;
     try {
@@ -90,12 +119,34 @@ class Run {
       await this.manager.close(this.interruption() ?? failure);
       if (!this.deferCleanup) await this.runCleanups();
       trap?.dispose();
+      untrapFaults?.();
     }
     const signal = this.interruption()?.signal;
-    const result = new JobResult(reports, this.outputs, performance.now() - this.started, this.manager.closeErrors, signal);
+    const result = new JobResult(reports, this.outputs, performance.now() - this.started, [...this.manager.closeErrors, ...this.faults], signal);
     this.emit({ type: 'job-end', result });
     if (signal && this.signalPolicy === 'reraise') trap?.reraise(signal);
     return result;
+  }
+
+  /** What is being cleaned up now, for the notice a repeated signal prints. */
+  private pendingCleanup(): string[] {
+    const pending: string[] = [];
+    if (this.stopping) pending.push(`waiting up to ${formatMs(this.abortGraceMs)} for ${this.stopping} to stop and clean up`);
+    const closing = this.manager.closing;
+    if (closing) pending.push(`closing ${closing}`);
+    if (this.cleaningUp) pending.push('deleting spool files');
+    return pending;
+  }
+
+  /** An error nobody handled: fails the running task (its resource is then closed with it), else the job. */
+  private fault(error: unknown, origin: FaultOrigin): void {
+    const running = this.running;
+    if (running && !running.controller.signal.aborted) {
+      running.controller.abort(new TaskError(running.task, `${running.task} failed: ${origin}: ${redact(messageOf(error))}`, { cause: scrubError(error) }));
+      return;
+    }
+    activeLogger('debug')?.debug(`${origin} while no task was running: ${redact(messageOf(error))}`);
+    if (!running) this.faults.push(new TaskError('job', `${origin} outside any task: ${redact(messageOf(error))}`, { cause: scrubError(error) }));
   }
 
   private interruption(): InterruptedError | undefined {
@@ -180,15 +231,21 @@ class Run {
       const resource = await Promise.race([acquiring, stopped]);
       controller.signal.throwIfAborted();
       const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report };
+      this.running = { task: step.name, controller };
       const run = step.instance.run as (resource?: Resource) => unknown;
       work = withTaskScope(scope, async () => run.call(step.instance, resource));
       work.catch(() => undefined);
       return await Promise.race([work, stopped]);
     } catch (error) {
       // Stopped by timeout or interruption: give the task's own abort handling (deleting a temp file, aborting an upload) time to finish.
-      if (work && controller.signal.aborted) await settleWithin(work, this.abortGraceMs);
+      if (work && controller.signal.aborted) {
+        this.stopping = step.name;
+        await settleWithin(work, this.abortGraceMs);
+        this.stopping = undefined;
+      }
       throw error;
     } finally {
+      this.running = undefined;
       if (timer) clearTimeout(timer);
       this.interrupt.signal.removeEventListener('abort', forward);
       // Tell code still running (a timed-out query) to stop.
@@ -197,6 +254,7 @@ class Run {
   }
 
   private async runCleanups(): Promise<void> {
+    this.cleaningUp = true;
     for (const cleanup of this.cleanups.splice(0).reverse()) {
       try {
         await cleanup();
@@ -204,6 +262,7 @@ class Run {
         activeLogger('warn')?.warn(`cleanup after the job failed: ${redact(messageOf(error))}`);
       }
     }
+    this.cleaningUp = false;
   }
 }
 
@@ -215,6 +274,10 @@ function asTaskError(task: string, error: unknown): TaskError {
   if (error instanceof TaskError && error.task === task) return error;
   const userError = error instanceof BigraysError ? error.userError : false;
   return new TaskError(task, `${task} failed: ${redact(messageOf(error))}`, { cause: scrubError(error), userError });
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** Waits for `work` to settle, at most `ms`. */

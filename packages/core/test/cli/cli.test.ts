@@ -53,6 +53,35 @@ describe('bigrays <job>', () => {
     expect(readEvents()).toEqual(['ran']);
   });
 
+  // Was issue 10 finding 18: exit 2 ("nothing ran") although the run had written.
+  it('code after an awaited bigraysRun() that throws: exit 1 (the run wrote), one line naming the module', () => {
+    const r = runCli([job('throws-after-run.ts')], { env: { BIGRAYS_TEST_EVENTS: events } });
+    expect(readEvents()).toEqual(['exported']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`bigrays: the job module ${job('throws-after-run.ts')} threw after its run started: the post-run step failed`);
+    noStack(r.stderr);
+  });
+
+  it('a module that throws while its un-awaited bigraysRun() is writing: the CLI waits for the run, then exits 1', () => {
+    const r = runCli([job('unawaited-run-throws.ts')], { env: { BIGRAYS_TEST_EVENTS: events } });
+    expect(readEvents()).toEqual(['open', 'writing', 'written', 'close']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('threw after its run started: the module failed after starting its run');
+    noStack(r.stderr);
+  });
+
+  // Was issue 10 finding 17: the process died with a raw stack, the resource never closed.
+  it.each([
+    ['an unhandled promise rejection', 'rejection', 'unhandled promise rejection: the background write failed'],
+    ['an uncaught exception', 'exception', 'uncaught exception: the background flush threw'],
+  ])('%s inside a task fails that task (exit 1), one line naming it, the resource closed', (_name, fault, what) => {
+    const r = runCli([job('unhandled-rejection.ts')], { env: { BIGRAYS_TEST_EVENTS: events, BIGRAYS_TEST_FAULT: fault } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`bigrays: job failed (failed: Leaky; skipped: After)\n  ✖ Leaky failed: ${what}\n`);
+    noStack(r.stderr);
+    expect(readEvents()).toEqual(['open', 'leaking', 'Leaky aborted', `close: Leaky failed: ${what}`]);
+  });
+
   it('--only and --from select tasks; unknown names are invalid (exit 2)', () => {
     const only = runCli([job('good.ts'), '--only', 'Extract']);
     expect(only.code).toBe(0);
@@ -161,6 +190,7 @@ describe('signals', () => {
   it.each([
     ['SIGTERM', 143],
     ['SIGINT', 130],
+    ['SIGHUP', 129],
   ] as const)('%s mid-task closes the resource and exits %i', async (signal, code) => {
     const { child, done } = startCli([job('hangs.ts')], { env: { BIGRAYS_TEST_EVENTS: events } });
     await waitFor(() => readEvents().includes('running'));

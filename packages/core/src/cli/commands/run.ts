@@ -4,7 +4,9 @@ import { runJob } from '../../run/bigrays-run.js';
 import { JobFailedError, type JobResult } from '../../run/job-result.js';
 import { buildPlan } from '../../plan/planner.js';
 import { signalExitCode } from '../../run/signals.js';
-import { loadJob } from '../load-job.js';
+import { JobLoadError, JobModuleError, loadJob } from '../load-job.js';
+import { formatError } from '../report-error.js';
+import { LOG_LEVELS } from '../../logging/logger.js';
 import { RunView } from '../render/run-view.js';
 import { renderPlan } from '../render/plan-view.js';
 import { EXIT } from '../exit-codes.js';
@@ -30,14 +32,25 @@ export async function runCommand(command: RunCommand): Promise<number> {
 
   const view = new RunView(process.stderr, Boolean(process.stderr.isTTY));
   const start = (tasks: readonly TaskClass[]) => runJob({ ...selection(tasks), observer: view.observer, signals: 'report' });
-  const { requested } = await loadJob(job, start);
+  // A module that throws after calling bigraysRun() (awaited or not): the run it started is waited for first.
+  const { requested, moduleError } = await loadJob(job, start, { moduleErrorAfterRun: 'return' });
   let result: JobResult;
   try {
     result = await (requested ?? start([]));
   } catch (error) {
-    if (!(error instanceof JobFailedError)) throw error;
+    // Planning or configuration failed: nothing ran (exit 2).
+    if (!(error instanceof JobFailedError)) throw moduleError === undefined ? error : new JobLoadError(job, moduleError);
     result = error.result;
-    if (!result.interrupted) throw error;
+    if (!result.interrupted && moduleError === undefined) throw error;
+  }
+  if (moduleError !== undefined) {
+    const started = result.tasks.some((report) => report.attempts > 0);
+    if (!started && !result.interrupted) throw new JobLoadError(job, moduleError);
+    // Once a task has started, the outcome is a failure (1) or the signal's code, never "nothing ran".
+    const debug = LOG_LEVELS[common.logLevel] <= LOG_LEVELS.debug;
+    if (!result.ok && !result.interrupted) process.stderr.write(`${formatError(new JobFailedError(result), debug)}\n`);
+    process.stderr.write(`${formatError(new JobModuleError(job, moduleError), debug)}\n`);
+    return result.interrupted ? signalExitCode(result.interrupted) : EXIT.taskFailed;
   }
   if (result.interrupted) return signalExitCode(result.interrupted);
   return result.ok ? EXIT.ok : EXIT.taskFailed;
