@@ -26,6 +26,8 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     env: childEnv({ ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' }),
     encoding: 'utf8',
     timeout: 120_000,
+    // SIGKILL: the CLI traps SIGTERM to clean up, so a hung job would outlive a SIGTERM timeout.
+    killSignal: 'SIGKILL',
   });
   return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
