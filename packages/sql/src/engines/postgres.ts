@@ -17,6 +17,7 @@ import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, 
 import { sqlError } from '../errors.js';
 import { splitStatements, type CompiledSql } from '../sql-text.js';
 import { pgColumnType, uniqueNames, type ColumnInfo } from '../values.js';
+import { copyMarkerGuard } from './postgres-copy-guard.js';
 
 /** Commands whose row count is "rows affected". */
 const DML = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
@@ -261,8 +262,12 @@ export class PostgresEngine implements Engine {
     const text = `COPY ${qualifiedName(this, table)} (${names.map((n) => this.quoteIdent(n)).join(', ')}) FROM STDIN WITH (FORMAT csv)`;
     const copy = this.copyStreams.from(text);
     let input: NodeJS.ReadableStream;
-    const stages: NodeJS.ReadWriteStream[] = [];
+    // A line `\.` would end COPY early, silently dropping every later row: quote it.
+    const stages: NodeJS.ReadWriteStream[] = [copyMarkerGuard()];
+    /** Rows sent, to check against what COPY says it stored. */
+    let sent: number | undefined;
     if (source.kind === 'csv') {
+      sent = source.rowCount;
       input = source.stream();
       let bytes = 0;
       let last = 0;
@@ -280,9 +285,13 @@ export class PostgresEngine implements Engine {
       );
     } else {
       const batches = source.batches;
+      sent = 0;
       input = rowsToCsvStream(
         (async function* () {
-          for await (const batch of batches) yield* batch;
+          for await (const batch of batches) {
+            sent! += batch.length;
+            yield* batch;
+          }
         })(),
         { columns: names, header: false, onProgress: (p) => progress(p) },
       );
@@ -293,6 +302,12 @@ export class PostgresEngine implements Engine {
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw sqlError(error, 'postgres', undefined);
+    }
+    if (sent !== undefined && copy.rowCount !== sent) {
+      // Never report success for a load that lost rows (the caller's transaction rolls it back).
+      throw new Error(
+        `COPY into ${qualifiedName(this, table)} stored ${copy.rowCount} rows but ${sent} were sent; nothing was written (the transaction is rolled back)`,
+      );
     }
     progress({ rows: copy.rowCount });
     return copy.rowCount;

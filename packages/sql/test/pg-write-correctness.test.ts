@@ -1,0 +1,74 @@
+/**
+ * PostgreSQL write correctness (issue 10): COPY end-of-data markers in the
+ * data, `replace` keeping the table's schema, over-long names, empty inputs.
+ * Dataset inputs come from all three databases.
+ */
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { join } from 'node:path';
+import type { SQLSession } from '@bigrays/sql';
+import { requireService } from '../../../test/services.js';
+import { MARIADB_DSN, PG_DSN, dropCreatedTables, openSession, rejection, sqliteDir, uniqueTable } from './helpers.js';
+
+const pgUp = await requireService('postgres', 'sql/postgres');
+const mariaUp = await requireService('mariadb', 'sql/mariadb');
+
+(pgUp ? describe : describe.skip)('PostgreSQL writes', () => {
+  let pg: SQLSession;
+  let maria: SQLSession | undefined;
+  let lite: SQLSession;
+
+  beforeAll(async () => {
+    pg = await openSession(PG_DSN);
+    if (mariaUp) maria = await openSession(MARIADB_DSN);
+    lite = await openSession(`sqlite:${join(sqliteDir(), 'w.db')}`);
+  });
+  afterAll(async () => {
+    for (const s of [pg, maria, lite]) {
+      if (s) await dropCreatedTables(s);
+      await s?.close();
+    }
+  });
+
+  describe('a value \\. (COPY end-of-data marker) in the data', () => {
+    const values = ['a', '\\.', 'b', '\\.\r', 'c', '\\.x', '', 'd'];
+    const expected = values.map((v) => ({ v }));
+
+    it.each(['fail', 'replace', 'append'] as const)('rows path, ifExists = %s: every row arrives', async (ifExists) => {
+      const t = uniqueTable('eod');
+      if (ifExists !== 'fail') await pg.execute(`create table ${t} (v text)`);
+      const n = await pg.write(t, values.map((v) => ({ v })), { ifExists });
+      expect(n).toBe(values.length);
+      expect(await pg.query(`select v from ${t} order by ctid`)).toEqual(expected);
+    });
+
+    it('several columns, the marker in the first and last columns', async () => {
+      const t = uniqueTable('eod');
+      const rows = [{ a: '\\.', b: null }, { a: null, b: '\\.' }, { a: 'x', b: 'y' }];
+      expect(await pg.write(t, rows)).toBe(3);
+      expect(await pg.query(`select a, b from ${t} order by ctid`)).toEqual(rows);
+    });
+
+    const sources: [string, () => SQLSession | undefined][] = [
+      ['postgres', () => pg],
+      ['mariadb', () => maria],
+      ['sqlite', () => lite],
+    ];
+    for (const [name, source] of sources) {
+      it(`a Dataset spooled from ${name}, ifExists = replace: every row arrives`, async () => {
+        const from = source();
+        if (from === undefined) {
+          if (process.env.CI === 'true') throw new Error(`${name} is not running`);
+          return;
+        }
+        const src = uniqueTable('eods');
+        await from.execute(`create table ${src} (id integer, v text)`);
+        for (const [i, v] of values.entries()) await from.execute(`insert into ${src} values (:i, :v)`, { i, v });
+        const ds = await from.spool(`select v from ${src} order by id`);
+        const t = uniqueTable('eod');
+        await pg.execute(`create table ${t} (v text); insert into ${t} values ('old')`);
+        expect(await pg.write(t, ds, { ifExists: 'replace' })).toBe(values.length);
+        expect(await pg.query(`select v from ${t} order by ctid`)).toEqual(expected);
+      });
+    }
+  });
+});
