@@ -22,7 +22,7 @@ import { databaseName, loadDriver, loadPgCopyStreams, loadTypeorm } from './driv
 import { parseDsn, scrubPassword, type ConnectionSpec } from './dsn.js';
 import { within, type Engine } from './engine.js';
 import { MysqlEngine, type MysqlDriver } from './engines/mysql.js';
-import { PostgresEngine } from './engines/postgres.js';
+import { PostgresEngine, pgStartupOptions } from './engines/postgres.js';
 import { SqliteEngine } from './engines/sqlite.js';
 import { sqlError, sqlTaskError } from './errors.js';
 import { compileSql, placeholderNames, splitStatements, type CompiledSql, type Dialect } from './sql-text.js';
@@ -145,6 +145,10 @@ export class SQLSession extends Resource {
       case 'postgres': {
         const pg = await loadDriver<PgModule>('postgres', spec.scheme);
         const copyStreams = await loadPgCopyStreams();
+        // The DSN's own options= would replace the pinned settings (pg lets the connection string win): merge them.
+        const dsnUrl = new URL(spec.connectionString!);
+        const userOptions = dsnUrl.searchParams.get('options') ?? undefined;
+        dsnUrl.searchParams.delete('options');
         options = {
           type: 'postgres',
           driver: pg,
@@ -152,7 +156,8 @@ export class SQLSession extends Resource {
           logging: false,
           connectTimeoutMS: timeoutMs,
           extra: {
-            connectionString: spec.connectionString,
+            connectionString: dsnUrl.toString(),
+            options: pgStartupOptions(userOptions),
             max: 1,
             connectionTimeoutMillis: timeoutMs,
             application_name: 'bigrays',

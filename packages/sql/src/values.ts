@@ -135,6 +135,8 @@ export interface PgTypeOverrides {
 export function pgTypeOverrides(pgTypes: { getTypeParser(oid: number, format?: string): unknown }): PgTypeOverrides {
   const overrides: Record<number, (value: string) => unknown> = {
     1082: identity,
+    // interval: its text, as a spooled Dataset has it (pg would make a PostgresInterval object).
+    1186: identity,
     1114: timestampOrText,
     1184: timestampOrText,
   };
