@@ -61,6 +61,12 @@ export interface Engine {
   spool?(sql: CompiledSql, values: unknown[], progress: ProgressSink, signal: AbortSignal): Promise<Dataset | undefined>;
 
   tableExists(table: TableName): Promise<boolean>;
+  /**
+   * The schema-qualified name of an existing table (how the session's
+   * search path resolves an unqualified name), so a `replace` stages and
+   * swaps beside it; `undefined` where names have no schema to resolve.
+   */
+  resolveTable?(table: TableName): Promise<TableName | undefined>;
   /** Loads rows into an existing table; resolves to the number of rows written. */
   load(table: TableName, columns: readonly ColumnInfo[], source: WriteSource, progress: ProgressSink, signal: AbortSignal): Promise<number>;
   /** Renames `from` to `toName` (same schema). */

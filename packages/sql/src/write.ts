@@ -289,11 +289,13 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
   if (!IF_EXISTS.includes(ifExists as IfExists)) {
     throw sqlTaskError(`ifExists must be 'fail', 'append' or 'replace'; got ${typeof ifExists === 'string' ? `'${ifExists}'` : describeValue(ifExists)}`);
   }
-  const name = parseTableName(table, dialect);
+  let name = parseTableName(table, dialect);
   const shown = String(table);
   const source = await openSource(input, label);
   ctx.signal.throwIfAborted();
   const exists = await engine.tableExists(name);
+  // Stage and swap beside the existing table, not wherever an unqualified name would be created.
+  if (exists && name.schema === undefined && engine.resolveTable !== undefined) name = (await engine.resolveTable(name)) ?? name;
   if (exists && ifExists === 'fail') {
     throw sqlTaskError(
       `table ${shown} already exists and was left untouched; set ifExists = 'append' to add the rows, or 'replace' to replace the table`,

@@ -71,4 +71,38 @@ const mariaUp = await requireService('mariadb', 'sql/mariadb');
       });
     }
   });
+
+  describe("'replace' keeps the table where it is", () => {
+    it('an unqualified name resolved through search_path stays in its schema (not the first schema of search_path)', async () => {
+      const schema = uniqueTable('hs');
+      const t = uniqueTable('sp');
+      await pg.execute(`create schema ${schema}; create table public.${t} (id integer); insert into public.${t} values (1)`);
+      const s = await openSession(PG_DSN);
+      try {
+        await s.execute(`set search_path = ${schema}, public`);
+        expect(await s.write(t, [{ id: 2 }, { id: 3 }], { ifExists: 'replace' })).toBe(2);
+        expect(await s.write(t, [{ id: 4 }], { ifExists: 'append' })).toBe(1);
+        expect(await pg.query(`select schemaname from pg_tables where tablename = :t`, { t })).toEqual([{ schemaname: 'public' }]);
+        expect(await pg.query(`select id from public.${t} order by id`)).toEqual([{ id: 2 }, { id: 3 }, { id: 4 }]);
+        expect(await pg.query(`select count(*)::int as n from pg_tables where schemaname = :schema`, { schema })).toEqual([{ n: 0 }]);
+      } finally {
+        await s.close();
+        await pg.execute(`drop schema ${schema} cascade`);
+      }
+    });
+
+    it('a temporary table stays temporary', async () => {
+      const t = uniqueTable('tmp');
+      const s = await openSession(PG_DSN);
+      try {
+        await s.execute(`create temporary table ${t} (id integer); insert into ${t} values (1)`);
+        expect(await s.write(t, [{ id: 2 }], { ifExists: 'replace' })).toBe(1);
+        expect(await s.query(`select id from ${t}`)).toEqual([{ id: 2 }]);
+        expect(await s.query(`select relpersistence from pg_class where oid = :t::regclass`, { t })).toEqual([{ relpersistence: 't' }]);
+      } finally {
+        await s.close();
+      }
+      expect(await pg.query(`select count(*)::int as n from pg_tables where tablename like :p`, { p: `${t}%` })).toEqual([{ n: 0 }]);
+    });
+  });
 });

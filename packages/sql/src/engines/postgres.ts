@@ -288,9 +288,24 @@ export class PostgresEngine implements Engine {
   }
 
   async tableExists(table: TableName): Promise<boolean> {
-    const sql = `SELECT to_regclass($1) IS NOT NULL`;
+    const sql = `SELECT pg_catalog.to_regclass($1) IS NOT NULL`;
     const res = await this.connection.query({ text: sql, values: [qualifiedName(this, table)], rowMode: 'array' });
     return res.rows[0]?.[0] === true;
+  }
+
+  /**
+   * The schema the search path resolves the table to. A temporary table's
+   * schema (`pg_temp_N`) is given as `pg_temp`, which names this session's
+   * own temporary schema (and makes a staging table temporary too).
+   */
+  async resolveTable(table: TableName): Promise<TableName | undefined> {
+    const sql =
+      'SELECT n.nspname, c.relpersistence FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace ' +
+      'WHERE c.oid = pg_catalog.to_regclass($1)';
+    const res = await this.connection.query({ text: sql, values: [qualifiedName(this, table)], rowMode: 'array' });
+    const row = res.rows[0] as [string, string] | undefined;
+    if (row === undefined) return undefined;
+    return { schema: row[1] === 't' ? 'pg_temp' : row[0], name: table.name };
   }
 
   /** `COPY table (columns) FROM STDIN WITH (FORMAT csv)`, fed by the core CSV encoder or a Dataset's file. */
