@@ -40,6 +40,8 @@ export interface Engine {
   readonly dialect: Dialect;
   /** Most bound parameters one statement may have. */
   readonly maxParams: number;
+  /** The longest identifier the database keeps, in UTF-8 bytes (PostgreSQL cuts longer ones silently). */
+  readonly maxIdentifierBytes?: number;
   /** Quotes one identifier. */
   quoteIdent(name: string): string;
   /**

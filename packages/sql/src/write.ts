@@ -94,11 +94,27 @@ export function parseTableName(table: unknown, dialect: Dialect): TableName {
   throw sqlTaskError(`the table name ${JSON.stringify(table)} has ${parts.length} parts; expected 'table' or 'schema.table'`);
 }
 
-/** Staging tables are `<table, cut to 40 characters>_bigrays_<new|old>_<tag>` (at most 61 characters: MySQL allows 64). */
-const STAGING_PREFIX_CHARS = 40;
+/** The longest prefix of `s` within `bytes` bytes of UTF-8, never cutting a character. */
+function utf8Prefix(s: string, bytes: number): string {
+  const buf = Buffer.from(s, 'utf8');
+  if (buf.length <= bytes) return s;
+  let end = bytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of the character that does not fit.
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--;
+  return buf.subarray(0, end).toString('utf8');
+}
+
+/**
+ * Staging tables are `<table, cut to 40 bytes of UTF-8>_bigrays_<new|old>_<tag>`: at most 61 bytes, within
+ * every database's limit (PostgreSQL: 63 bytes, cut by bytes; MySQL: 64 characters).
+ */
+const STAGING_PREFIX_BYTES = 40;
+
+/** The part of the table's name that starts its staging tables' names. */
+const stagingPrefix = (table: TableName): string => utf8Prefix(table.name, STAGING_PREFIX_BYTES);
 
 function stagingName(table: TableName, what: 'new' | 'old', tag: string): TableName {
-  const name = `${table.name.slice(0, STAGING_PREFIX_CHARS)}_bigrays_${what}_${tag}`;
+  const name = `${stagingPrefix(table)}_bigrays_${what}_${tag}`;
   return table.schema === undefined ? { name } : { schema: table.schema, name };
 }
 
@@ -107,14 +123,14 @@ const newTag = (): string => randomBytes(4).toString('hex');
 
 /** The tag of a staging table of `table` (any run's), or undefined when `name` is not one. */
 function stagingTagOf(table: TableName, name: string): string | undefined {
-  const prefix = table.name.slice(0, STAGING_PREFIX_CHARS);
+  const prefix = stagingPrefix(table);
   if (!name.startsWith(prefix)) return undefined;
   return /^_bigrays_(?:new|old)_([0-9a-f]{8})$/.exec(name.slice(prefix.length))?.[1];
 }
 
 /** A LIKE pattern (escape `\\`) matching the names of `table`'s staging tables. */
 function stagingLike(table: TableName): string {
-  return `${table.name.slice(0, STAGING_PREFIX_CHARS).replace(/[\\%_]/g, (c) => `\\${c}`)}\\_bigrays\\_%`;
+  return `${stagingPrefix(table).replace(/[\\%_]/g, (c) => `\\${c}`)}\\_bigrays\\_%`;
 }
 
 /** The rows of an input, prepared for loading. */
@@ -291,6 +307,15 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
   }
   let name = parseTableName(table, dialect);
   const shown = String(table);
+  const maxBytes = engine.maxIdentifierBytes;
+  for (const part of maxBytes === undefined ? [] : [name.schema, name.name]) {
+    if (part !== undefined && Buffer.byteLength(part) > maxBytes!) {
+      throw sqlTaskError(
+        `the table name ${shown}: ${JSON.stringify(part)} is ${Buffer.byteLength(part)} bytes in UTF-8; ` +
+          `${dialect === 'postgres' ? 'PostgreSQL' : dialect} names are at most ${maxBytes} bytes (a longer one would be cut silently); use a shorter name`,
+      );
+    }
+  }
   const source = await openSource(input, label);
   ctx.signal.throwIfAborted();
   const exists = await engine.tableExists(name);

@@ -105,4 +105,27 @@ const mariaUp = await requireService('mariadb', 'sql/mariadb');
       expect(await pg.query(`select count(*)::int as n from pg_tables where tablename like :p`, { p: `${t}%` })).toEqual([{ n: 0 }]);
     });
   });
+
+  describe('long names (bytes in UTF-8, not characters)', () => {
+    it('replaces a table whose name is 63 bytes (37 characters) long', async () => {
+      const name = `${'é'.repeat(26)}_${uniqueTable('x').slice(2, 12)}`;
+      expect(Buffer.byteLength(name)).toBe(63);
+      const q = `"${name}"`;
+      try {
+        await pg.execute(`create table ${q} (id integer); insert into ${q} values (1)`);
+        expect(await pg.write(q, [{ id: 2 }], { ifExists: 'replace' })).toBe(2 - 1);
+        expect(await pg.query(`select id from ${q}`)).toEqual([{ id: 2 }]);
+        expect(await pg.query(`select count(*)::int as n from pg_tables where tablename like :p`, { p: `${name.slice(0, 20)}%` })).toEqual([{ n: 1 }]);
+      } finally {
+        await pg.execute(`drop table if exists ${q}`);
+      }
+    });
+
+    it.each(['fail', 'append', 'replace'] as const)('an over-long name is a clear error, before anything is written (ifExists = %s)', async (ifExists) => {
+      const name = 'é'.repeat(40);
+      const message = await rejection(pg.write(`"${name}"`, [{ id: 1 }], { ifExists }));
+      expect(message).toMatch(/is 80 bytes in UTF-8; PostgreSQL names are at most 63 bytes/);
+      expect(await pg.query(`select count(*)::int as n from pg_tables where tablename like :p`, { p: `${'é'.repeat(20)}%` })).toEqual([{ n: 0 }]);
+    });
+  });
 });

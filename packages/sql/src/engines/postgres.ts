@@ -123,6 +123,8 @@ function counter(onChunk: (bytes: number, newlines: number) => void): Transform 
 export class PostgresEngine implements Engine {
   readonly dialect = 'postgres' as const;
   readonly maxParams = 65535;
+  /** NAMEDATALEN - 1: longer names are cut to 63 bytes, with only a NOTICE. */
+  readonly maxIdentifierBytes = 63;
   readonly transactionalDdl = true;
   readonly connection: PgClient;
   #broken = false;
