@@ -20,7 +20,9 @@ export interface WriteOptions {
   /**
    * When the table exists: `'fail'` (default) is an error and leaves it
    * untouched, `'append'` adds the rows, `'replace'` replaces the table
-   * (dropped and recreated from the input's columns) atomically.
+   * (dropped and recreated from the input's columns) atomically; an input
+   * with no rows and no columns (an empty array) cannot replace a table and
+   * is an error that leaves it untouched.
    */
   ifExists?: IfExists;
 }
@@ -337,9 +339,12 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
       );
     }
     if (ifExists === 'append') return 0;
-    // Replacing with nothing: the table stays, empty.
-    await ctx.transaction(() => ctx.run(`DELETE FROM ${q(name)}`));
-    return 0;
+    // A replace rebuilds the table from the input's columns; without any, emptying the old table instead
+    // would keep its schema only in this case (and wipe a table because an upstream step came back empty).
+    throw sqlTaskError(
+      `the input has no rows, so the columns to rebuild ${shown} from are unknown; the table was left untouched. ` +
+        'Pass a Dataset (an empty one still has its columns), or empty the table with SQLExecute (DELETE FROM / TRUNCATE) if that is what you mean',
+    );
   }
 
   // Column types first (a Dataset's decimals are sized over all its rows): a column no type can hold fails before any DDL.

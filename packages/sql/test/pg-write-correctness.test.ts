@@ -128,4 +128,40 @@ const mariaUp = await requireService('mariadb', 'sql/mariadb');
       expect(await pg.query(`select count(*)::int as n from pg_tables where tablename like :p`, { p: `${'é'.repeat(20)}%` })).toEqual([{ n: 0 }]);
     });
   });
+
+  describe("'replace' with an empty input (same rule as a non-empty one: the table is rebuilt from the input's columns)", () => {
+    const targets: [string, () => SQLSession | undefined][] = [
+      ['postgres', () => pg],
+      ['mariadb', () => maria],
+      ['sqlite', () => lite],
+    ];
+    for (const [name, target] of targets) {
+      it(`${name}: rows with no columns to rebuild from are an error, and the table is left untouched`, async () => {
+        const db = target();
+        if (db === undefined) {
+          if (process.env.CI === 'true') throw new Error(`${name} is not running`);
+          return;
+        }
+        const t = uniqueTable('empty');
+        await db.execute(`create table ${t} (old_column integer); insert into ${t} values (1), (2)`);
+        const message = await rejection(db.write(t, [], { ifExists: 'replace' }));
+        expect(message).toMatch(new RegExp(`the input has no rows, so the columns to rebuild ${t} from are unknown; the table was left untouched`));
+        async function* none() {}
+        expect(await rejection(db.write(t, none(), { ifExists: 'replace' }))).toMatch(/the table was left untouched/);
+        expect(await db.query(`select old_column from ${t} order by old_column`)).toEqual([{ old_column: 1 }, { old_column: 2 }]);
+      });
+
+      it(`${name}: an empty Dataset (which has columns) rebuilds the table, as a non-empty one does`, async () => {
+        const db = target();
+        if (db === undefined) return;
+        const t = uniqueTable('empty');
+        await db.execute(`create table ${t} (old_column integer); insert into ${t} values (1), (2)`);
+        const ds = await db.spool(`select 1 as id, 'x' as label from ${t} where 1 = 0`);
+        expect(await db.write(t, ds, { ifExists: 'replace' })).toBe(0);
+        expect(await db.query(`select * from ${t}`)).toEqual([]);
+        expect(await rejection(db.query(`select old_column from ${t}`))).toMatch(/old_column/);
+        expect(await db.query(`select id, label from ${t}`)).toEqual([]);
+      });
+    }
+  });
 });
