@@ -18,7 +18,7 @@ import type { Row } from './csv-writer.js';
  * | `bigint`, `decimal` | string, exact (a JS number would silently round beyond 2^53 or 15 digits; convert with `BigInt(v)` or a decimal library when needed) |
  * | `boolean` | boolean (`t`/`true`/`1`, `f`/`false`/`0`, any case) |
  * | `date` | `'YYYY-MM-DD'` string (a `Date` would pick a time zone for a calendar day) |
- * | `timestamp` | `Date` (ISO 8601 or PostgreSQL text form; no zone means UTC; sub-millisecond digits are truncated) |
+ * | `timestamp` | `Date` (ISO 8601 or PostgreSQL text form; no zone means UTC; sub-millisecond digits are truncated); PostgreSQL's `infinity`, `-infinity` and BC timestamps (`0044-03-15 12:00:00 BC`) stay that text, which writes back unchanged |
  * | `json` | parsed JSON (text that is not valid JSON stays a string) |
  * | `binary` | `Buffer` (from PostgreSQL's `\x` hex form) |
  *
@@ -115,8 +115,19 @@ function decodeBinary(text: string): unknown {
   return Buffer.from(text, 'utf8');
 }
 
+/**
+ * Timestamps a `Date` cannot hold as PostgreSQL means them stay PostgreSQL's
+ * text, which writes back unchanged: `infinity`, `-infinity`, and dates
+ * before year 1 (`0044-03-15 12:00:00 BC`; a `Date` would need a negative
+ * ISO year that PostgreSQL does not read).
+ */
+export function isPgSpecialTimestamp(text: string): boolean {
+  return text === 'infinity' || text === '-infinity' || text.endsWith(' BC');
+}
+
 function decodeTimestamp(text: string): unknown {
   if (text === '') return null;
+  if (isPgSpecialTimestamp(text)) return text;
   return parseTimestamp(text);
 }
 
@@ -155,18 +166,31 @@ export function decodeValue(type: ColumnType, text: string | null): unknown {
  * Build it once per table: columns of text-like types are passed through
  * without a call.
  */
-export function createArrayDecoder(types: readonly ColumnType[]): (record: CsvRecord) => unknown[] {
+export function createArrayDecoder(types: readonly ColumnType[], columns?: readonly string[]): (record: CsvRecord) => unknown[] {
   const fns = types.map(decoderOrNull);
   const n = fns.length;
+  let row = 0;
   return (record) => {
     const out = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) {
-      const text = record[i];
-      const fn = fns[i];
-      out[i] = text == null ? null : fn === null ? text : fn(text);
+    row++;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const text = record[i];
+        const fn = fns[i];
+        out[i] = text == null ? null : fn === null ? text : fn(text);
+      }
+    } catch (error) {
+      throw decodeError(error, columns?.[i] ?? `#${i + 1}`, types[i]!, row);
     }
     return out;
   };
+}
+
+/** A decoding failure naming the column, its type and the data row (1-based, header not counted). */
+function decodeError(error: unknown, column: string, type: ColumnType, row: number): TypeError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new TypeError(`column ${JSON.stringify(column)} (${type}), row ${row}: ${reason}`, { cause: error });
 }
 
 /**
@@ -181,14 +205,21 @@ export function createRowDecoder(columns: readonly string[], types: readonly Col
   const n = fns.length;
   // A column named "__proto__" would set the prototype when assigned; define it instead.
   const define = columns.includes('__proto__');
+  let index = 0;
   return (record) => {
     const row: Row = {};
-    for (let i = 0; i < n; i++) {
-      const text = record[i];
-      const fn = fns[i];
-      const value = text == null ? null : fn === null ? text : fn(text);
-      if (define) Object.defineProperty(row, columns[i]!, { value, enumerable: true, writable: true, configurable: true });
-      else row[columns[i]!] = value;
+    index++;
+    let i = 0;
+    try {
+      for (; i < n; i++) {
+        const text = record[i];
+        const fn = fns[i];
+        const value = text == null ? null : fn === null ? text : fn(text);
+        if (define) Object.defineProperty(row, columns[i]!, { value, enumerable: true, writable: true, configurable: true });
+        else row[columns[i]!] = value;
+      }
+    } catch (error) {
+      throw decodeError(error, columns[i]!, types[i]!, index);
     }
     return row;
   };
@@ -273,7 +304,8 @@ export function parseTimestamp(text: string): Date {
       if (!Number.isNaN(d.getTime())) return d;
     }
   }
-  const t = Date.parse(text);
+  // A BC timestamp is not year +N: refuse it rather than let Date.parse guess.
+  const t = text.endsWith(' BC') ? NaN : Date.parse(text);
   if (Number.isNaN(t)) throw new TypeError(`cannot decode ${JSON.stringify(text)} as timestamp`);
   return new Date(t);
 }

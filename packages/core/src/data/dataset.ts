@@ -124,7 +124,7 @@ export class Dataset implements AsyncIterable<Row> {
   async *batches(options: DatasetRowsOptions = {}): AsyncGenerator<(Row | unknown[])[], void, undefined> {
     this.#assertReadable();
     const decode: (r: CsvRecord) => Row | unknown[] = options.arrays
-      ? createArrayDecoder(this.columnTypes)
+      ? createArrayDecoder(this.columnTypes, this.columns)
       : createRowDecoder(this.columns, this.columnTypes);
     const stream = createReadStream(this.path, { start: this.#headerLength, highWaterMark: READ_CHUNK });
     try {

@@ -113,3 +113,21 @@ describe('row decoders', () => {
     expect(createRowDecoder(['a', 'b'], ['integer', 'integer'])(['1'])).toEqual({ a: 1, b: null });
   });
 });
+
+describe('PostgreSQL timestamps without a Date form (issue 10 #9)', () => {
+  it('infinity, -infinity and BC timestamps stay PostgreSQL text', () => {
+    for (const t of ['infinity', '-infinity', '0044-03-15 12:00:00 BC', '0044-03-15 12:00:00+00 BC']) expect(decodeValue('timestamp', t)).toBe(t);
+  });
+
+  it('parseTimestamp never reads a BC timestamp as AD', () => {
+    expect(() => parseTimestamp('0044-03-15 12:00:00 BC')).toThrow(/cannot decode/);
+  });
+
+  it('a field that cannot be decoded names the column, its type and the row', () => {
+    const rows = createRowDecoder(['id', 'at'], ['integer', 'timestamp']);
+    expect(rows(['1', '2026-01-01'])).toEqual({ id: 1, at: new Date('2026-01-01T00:00:00Z') });
+    expect(() => rows(['2', 'garbage'])).toThrow('column "at" (timestamp), row 2: cannot decode "garbage" as timestamp');
+    const arrays = createArrayDecoder(['integer', 'timestamp'], ['id', 'at']);
+    expect(() => arrays(['x', '2026-01-01'])).toThrow('column "id" (integer), row 1: cannot decode "x" as integer');
+  });
+});
