@@ -202,6 +202,8 @@ export class SQLSession extends Resource {
             supportBigNumbers: true,
             bigNumberStrings: true,
             decimalNumbers: false,
+            // JSON as text, parsed exactly by bigrays (mysql2's JSON.parse rounds big numbers, reads a JSON null as NULL).
+            jsonStrings: true,
             connectTimeout: timeoutMs,
             maxPreparedStatements: 256,
             ...dsnOptions,

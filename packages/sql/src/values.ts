@@ -10,13 +10,13 @@
  * | boolean (MySQL TINYINT(1)) | boolean |
  * | date | `'YYYY-MM-DD'` string |
  * | timestamp / datetime (without zone: UTC) | `Date` |
- * | json / jsonb | parsed value |
+ * | json / jsonb | parsed value; a `JsonText` of the exact text when no JS value holds it (big numbers, a JSON `null`) |
  * | bytea / blob | Buffer |
  * | NULL | null |
  *
  * @module
  */
-import { parseTimestamp, type ColumnType } from '@bigrays/core';
+import { JsonText, parseJsonExact, parseTimestamp, type ColumnType } from '@bigrays/core';
 import type { Dialect } from './sql-text.js';
 
 /** A column of a result: its name and type. */
@@ -135,6 +135,9 @@ export interface PgTypeOverrides {
 export function pgTypeOverrides(pgTypes: { getTypeParser(oid: number, format?: string): unknown }): PgTypeOverrides {
   const overrides: Record<number, (value: string) => unknown> = {
     1082: identity,
+    // json, jsonb: exact (pg would JSON.parse: big numbers rounded, a JSON null read as SQL NULL).
+    114: parseJsonExact,
+    3802: parseJsonExact,
     // interval: its text, as a spooled Dataset has it (pg would make a PostgresInterval object).
     1186: identity,
     1114: timestampOrText,
@@ -168,14 +171,7 @@ const BINARY_CHARSET = 63;
 
 const toBoolean: Converter = (v) => (typeof v === 'number' ? v !== 0 : typeof v === 'string' ? v !== '0' && v !== '' : Boolean(v));
 const toStringValue: Converter = (v) => (typeof v === 'string' ? v : String(v));
-const jsonFromText: Converter = (v) => {
-  if (typeof v !== 'string') return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return v;
-  }
-};
+const jsonFromText: Converter = (v) => (typeof v === 'string' ? parseJsonExact(v) : v);
 const dateText: Converter = (v) => (v instanceof Date ? ymdUtc(v) : v);
 
 /** The column type of a mysql2 field, and the converter its values need (if any). */
@@ -419,6 +415,7 @@ export function calendarDay(d: Date): string | null {
 }
 
 function jsonText(v: unknown): string {
+  if (v instanceof JsonText) return v.text;
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'null';
 }
 
@@ -443,6 +440,7 @@ export function bindValue(dialect: Dialect, v: unknown): unknown {
         return dialect === 'mysql' ? v : v.toISOString();
       }
       if (v instanceof Uint8Array) return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+      if (v instanceof JsonText) return v.text;
       if (dialect === 'postgres') return v;
       return jsonText(v);
     case 'function':

@@ -6,6 +6,7 @@
  */
 import type { CsvRecord } from './csv-parser.js';
 import type { Row } from './csv-writer.js';
+import { parseJsonExact } from './json-exact.js';
 
 /**
  * The type of a column of a {@link Dataset}, which decides how its CSV text
@@ -19,7 +20,7 @@ import type { Row } from './csv-writer.js';
  * | `boolean` | boolean (`t`/`true`/`1`, `f`/`false`/`0`, any case) |
  * | `date` | `'YYYY-MM-DD'` string (a `Date` would pick a time zone for a calendar day) |
  * | `timestamp` | `Date` (ISO 8601 or PostgreSQL text form; no zone means UTC; sub-millisecond digits are truncated); PostgreSQL's `infinity`, `-infinity` and BC timestamps (`0044-03-15 12:00:00 BC`) stay that text, which writes back unchanged |
- * | `json` | parsed JSON (text that is not valid JSON stays a string) |
+ * | `json` | parsed JSON, or a `JsonText` of the exact text when a JS value cannot hold it (numbers a double cannot hold, a top-level JSON `null`); text that is not valid JSON stays a string |
  * | `binary` | `Buffer` (from PostgreSQL's `\x` hex form) |
  *
  * An unquoted empty field is `null` in every type; an empty string is `''`
@@ -98,12 +99,7 @@ function decodeBoolean(text: string): unknown {
 
 function decodeJson(text: string): unknown {
   if (text === '') return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Drivers that return JSON columns as text may hand us a bare string; keep it rather than fail the read.
-    return text;
-  }
+  return parseJsonExact(text);
 }
 
 function decodeBinary(text: string): unknown {

@@ -12,6 +12,7 @@
 
 import { Readable } from 'node:stream';
 import { ChunkBuilder } from './chunk-builder.js';
+import { JsonText } from './json-exact.js';
 
 /** A table row: column name to value. */
 export type Row = Record<string, unknown>;
@@ -112,7 +113,7 @@ function jsonReplacer(_key: string, value: unknown): unknown {
  * - `Date` → ISO 8601 (`toISOString()`); an invalid `Date` is written as null,
  *   as `JSON.stringify` does
  * - `Buffer`/`Uint8Array` → `\x` + hex (PostgreSQL bytea)
- * - other objects → JSON, quoted as needed
+ * - a `JsonText` → its text; other objects → JSON, quoted as needed
  */
 export function encodeCsvValue(v: unknown): string {
   switch (typeof v) {
@@ -130,6 +131,7 @@ export function encodeCsvValue(v: unknown): string {
       if (v === null) return '';
       if (v instanceof Date) return encodeDate(v);
       if (v instanceof Uint8Array) return encodeBytes(v);
+      if (v instanceof JsonText) return encodeCsvString(v.text);
       {
         const json = JSON.stringify(v, jsonReplacer) as string | undefined;
         return json === undefined ? '' : encodeCsvString(json);

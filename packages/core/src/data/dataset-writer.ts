@@ -14,6 +14,7 @@ import { currentTask } from '../run/task-context.js';
 import { ChunkBuilder } from './chunk-builder.js';
 import { COLUMN_TYPES, type ColumnType } from './column-types.js';
 import { encodeCsvHeader, encodeCsvString, encodeCsvValue, type Row } from './csv-writer.js';
+import { JsonText } from './json-exact.js';
 import { DATASET_INIT, Dataset } from './dataset.js';
 import { spoolDir, trackSpoolFile, untrackSpoolFile } from './spool-files.js';
 
@@ -122,7 +123,7 @@ export class DatasetWriter {
    * column name (missing keys are null). Values are encoded as by
    * `encodeCsvValue`, except that a `Date` in a `date` column is written as
    * its calendar day and a value in a `json` column as JSON (a string there
-   * is taken to be JSON text already).
+   * is a JSON string; a `JsonText` is written as its text).
    *
    * Rows are buffered; the returned promise exists only when the file is
    * behind and the caller should wait before writing more. `await
@@ -336,8 +337,11 @@ function ymd(y: number, m: number, d: number): string {
 
 function encodeJson(value: unknown): string {
   if (value === null || value === undefined) return '';
-  // A string is JSON text already (what drivers that do not parse JSON columns return).
-  if (typeof value === 'string') return encodeCsvString(value);
+  // A string is a JSON string, as SQLWrite writes it: the SQL drivers hand JSON columns over parsed (or as
+  // JsonText), so a string here is a value, and writing it raw would make '123' a number and 'text' invalid JSON.
+  if (typeof value === 'string') return encodeCsvString(JSON.stringify(value));
+  // Exact JSON text (big numbers, a JSON null) as read: written as is.
+  if (value instanceof JsonText) return encodeCsvString(value.text);
   const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) as string | undefined;
   return json === undefined ? '' : encodeCsvString(json);
 }

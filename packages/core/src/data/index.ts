@@ -56,5 +56,6 @@ export {
   textEncoding,
   type TextEncoding,
 } from './text-decoder.js';
+export { JsonText, isExactJsonNumber, parseJsonExact } from './json-exact.js';
 export { deleteAllSpoolFiles, liveSpoolFiles } from './spool-files.js';
 export { CopyProgress } from './copy-progress.js';
