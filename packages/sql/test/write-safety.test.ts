@@ -152,13 +152,13 @@ for (const target of TARGETS) {
 
     // Finding 10 (MariaDB/SQLite side): an empty input without columns empties the table and keeps its columns;
     // an empty Dataset (which knows its columns) recreates it with them, like a non-empty one.
-    it("replace with an empty input: rows keep the table's columns, a Dataset brings its own", async () => {
+    // Issue 10 #10 (h-pg): a replace always rebuilds from the input's columns; rows with none are an error, the table untouched.
+    it('replace with an empty input: rows (no columns) are an error that leaves the table untouched, a Dataset brings its own', async () => {
       const t = uniqueTable('empty');
       await db.execute(`create table ${t} (a integer, b text)`);
       await db.execute(`insert into ${t} values (1, 'x')`);
-      expect(await db.write(t, [], { ifExists: 'replace' })).toBe(0);
-      expect(await db.query(`select * from ${t}`)).toEqual([]);
-      expect(Object.keys((await db.query(`select * from ${t} where 1 = 0 union all select 1, 'y'`))[0]!)).toEqual(['a', 'b']);
+      await expect(db.write(t, [], { ifExists: 'replace' })).rejects.toThrow(/the input has no rows, so the columns to rebuild .* from are unknown; the table was left untouched/);
+      expect(await db.query(`select * from ${t}`)).toEqual([{ a: 1, b: 'x' }]);
       expect(await db.write(t, await dataset([{ name: 'c', type: 'text' }], []), { ifExists: 'replace' })).toBe(0);
       expect(Object.keys((await db.query(`select * from ${t} where 1 = 0 union all select 'z'`))[0]!)).toEqual(['c']);
       expect(await stagingTables(t)).toEqual([]);
