@@ -113,7 +113,7 @@ export const CASES: CorpusCase[] = [
     needs: aws,
     env: { RELI_AS: 'xml' },
     code: 1,
-    message: 'bigrays: job failed (failed: Download; skipped: Export)\n  ✖ Download: Download.as must be \'buffer\', \'text\' or \'csv\'; got "xml"',
+    message: 'bigrays: job failed (failed: Download; skipped: Export)\n  ✖ Download: Download.as must be \'buffer\', \'text\', \'csv\', \'jsonl\' or \'parquet\'; got "xml"',
     setup: async (ctx) => {
       await withBucket(ctx, 'reports/in.csv');
       await s3Put(bucketFor(ctx), 'reports/in.csv', 'id\n1\n');
