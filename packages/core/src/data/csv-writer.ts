@@ -147,10 +147,25 @@ export function encodeCsvHeader(columns: readonly string[]): string {
   return encodeCsvRow(columns);
 }
 
+/**
+ * PostgreSQL's end-of-data marker: `COPY ... FROM STDIN (FORMAT csv)` and
+ * psql's `\copy` stop reading at a line that is exactly `\.`, unquoted.
+ */
+const END_OF_DATA = '\\.';
+
+/**
+ * The line of a one-field row: a lone `\.` is quoted, as PostgreSQL's own
+ * CSV output does, so that COPY reads it as data rather than as the end.
+ */
+export function encodeCsvLoneField(field: string): string {
+  return field === END_OF_DATA ? '"\\."' : field;
+}
+
 /** Encodes an array of values as one CSV line (ending with `\n`). */
 export function encodeCsvRow(values: readonly unknown[]): string {
   const n = values.length;
   if (n === 0) return '\n';
+  if (n === 1) return encodeCsvLoneField(field(values[0])) + '\n';
   let line = field(values[0]);
   for (let i = 1; i < n; i++) line += ',' + field(values[i]);
   return line + '\n';
@@ -163,6 +178,7 @@ export function encodeCsvRow(values: readonly unknown[]): string {
 export function encodeCsvRecord(row: Row, columns: readonly string[]): string {
   const n = columns.length;
   if (n === 0) return '\n';
+  if (n === 1) return encodeCsvLoneField(field(row[columns[0]!])) + '\n';
   let line = field(row[columns[0]!]);
   for (let i = 1; i < n; i++) line += ',' + field(row[columns[i]!]);
   return line + '\n';

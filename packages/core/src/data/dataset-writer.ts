@@ -13,7 +13,7 @@ import { Writable } from 'node:stream';
 import { currentTask } from '../run/task-context.js';
 import { ChunkBuilder } from './chunk-builder.js';
 import { COLUMN_TYPES, type ColumnType } from './column-types.js';
-import { encodeCsvHeader, encodeCsvString, encodeCsvValue, type Row } from './csv-writer.js';
+import { encodeCsvHeader, encodeCsvLoneField, encodeCsvString, encodeCsvValue, type Row } from './csv-writer.js';
 import { JsonText } from './json-exact.js';
 import { DATASET_INIT, Dataset } from './dataset.js';
 import { spoolDir, trackSpoolFile, untrackSpoolFile } from './spool-files.js';
@@ -150,6 +150,7 @@ export class DatasetWriter {
       line = n === 0 ? '' : enc[0]!(row[names[0]!]);
       for (let i = 1; i < n; i++) line += ',' + enc[i]!(row[names[i]!]);
     }
+    if (n === 1) line = encodeCsvLoneField(line);
     if (this.#rawOpenLine) {
       this.#rawOpenLine = false;
       line = '\n' + line;

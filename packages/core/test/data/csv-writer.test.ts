@@ -72,6 +72,18 @@ describe('lines', () => {
     expect(encodeCsvRecord({ b: 2, a: 'y', extra: 'ignored' }, ['a', 'b', 'missing'])).toBe('y,2,\n');
   });
 
+  it("quotes a lone \\. (PostgreSQL's end-of-data marker) when it is the only field of a line", () => {
+    // COPY FROM STDIN ... CSV (and psql's \\copy) stops at a line that is exactly \\. unquoted, dropping every later row.
+    expect(encodeCsvRow(['\\.'])).toBe('"\\."\n');
+    expect(encodeCsvRecord({ a: '\\.' }, ['a'])).toBe('"\\."\n');
+    expect(encodeCsvHeader(['\\.'])).toBe('"\\."\n');
+    // Elsewhere it is plain data, written as PostgreSQL writes it.
+    expect(encodeCsvRow(['\\.', 'x'])).toBe('\\.,x\n');
+    expect(encodeCsvRow(['x', '\\.'])).toBe('x,\\.\n');
+    expect(encodeCsvRow(['\\.x'])).toBe('\\.x\n');
+    expect(parseCsvString(encodeCsvRow(['\\.']))).toEqual([['\\.']]);
+  });
+
   it('columnsOf is the union of keys in first-seen order', () => {
     expect(columnsOf([{ a: 1, b: 2 }, { a: 1, b: 2 }, { c: 3, a: 1 }, { d: 4, b: 1 }])).toEqual(['a', 'b', 'c', 'd']);
     expect(columnsOf([])).toEqual([]);

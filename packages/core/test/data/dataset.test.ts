@@ -94,6 +94,14 @@ describe('DatasetWriter + Dataset', () => {
     expect((await ds.toArray()).map((r) => r['s'])).toEqual(TRICKY_STRINGS);
   });
 
+  it("quotes a lone \\. in a one-column spool file, so that PostgreSQL's COPY does not take it for the end of the data", async () => {
+    const w = await DatasetWriter.create([{ name: 's', type: 'text' }]);
+    for (const s of ['a', '\\.', 'b']) w.writeRow([s]);
+    const ds = await w.finish();
+    expect(readFileSync(ds.path, 'utf8')).toBe('s\na\n"\\."\nb\n');
+    expect((await ds.toArray()).map((r) => r['s'])).toEqual(['a', '\\.', 'b']);
+  });
+
   it('csvStream yields the raw file, with or without the header', async () => {
     const ds = await smallDataset();
     const file = readFileSync(ds.path, 'utf8');
