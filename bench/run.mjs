@@ -9,8 +9,7 @@ import { BENCH_DIR, CLI, DATA_DIR, MY, PG, ROOT, builtPackages, ensureDirs, mach
 import { TIME } from './lib/measure.mjs';
 import { ensureMyTable, ensurePgTable, ensureReferenceCsv } from './lib/data.mjs';
 import { renderReport, resultsFile } from './lib/report.mjs';
-import * as pgCsv from './lib/scenarios/pg-csv.mjs';
-import * as myCsv from './lib/scenarios/mariadb-csv.mjs';
+import { postgresToCsv, mariadbToCsv } from './lib/scenarios/db-csv.mjs';
 import * as pgS3 from './lib/scenarios/pg-s3.mjs';
 import * as csvPg from './lib/scenarios/csv-pg.mjs';
 import * as startup from './lib/scenarios/startup.mjs';
@@ -18,8 +17,8 @@ import * as planning from './lib/scenarios/planning.mjs';
 import * as datasetParquet from './lib/scenarios/dataset-parquet.mjs';
 
 const SCENARIOS = [
-  { module: pgCsv, needs: ['pg'] },
-  { module: myCsv, needs: ['mariadb'] },
+  { module: postgresToCsv, needs: ['pg'] },
+  { module: mariadbToCsv, needs: ['mariadb'] },
   { module: pgS3, needs: ['pg'] },
   { module: csvPg, needs: ['pg'] },
   { module: startup, needs: [] },

@@ -2,13 +2,7 @@
 // The database comes from BIGRAYS_DB_DSN (PostgreSQL or MariaDB).
 //   bigrays bench/jobs/db-to-csv.ts --param table=bench_rows_1000000 --param out=/tmp/x.csv
 import { Input, Task, ToCSV } from '@bigrays/core';
-import { SQLQuery } from '@bigrays/sql';
-
-@Task()
-class Pull extends SQLQuery {
-  query = 'select * from {table}';
-  spool = true;
-}
+import { Pull } from './pull.js';
 
 @Task()
 class Write extends ToCSV {

@@ -3,14 +3,8 @@
 // Configuration from the environment: BIGRAYS_DB_DSN, BIGRAYS_AWS_ENDPOINT_URL, BIGRAYS_AWS_REGION,
 // BIGRAYS_S3_ACCESS_KEY_ID, BIGRAYS_S3_SECRET_ACCESS_KEY.
 import { Input, Task } from '@bigrays/core';
-import { SQLQuery } from '@bigrays/sql';
 import { ToS3 } from '@bigrays/aws';
-
-@Task()
-class Pull extends SQLQuery {
-  query = 'select * from {table}';
-  spool = true;
-}
+import { Pull } from './pull.js';
 
 @Task()
 class Upload extends ToS3 {
