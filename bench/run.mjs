@@ -15,6 +15,7 @@ import * as csvPg from './lib/scenarios/csv-pg.mjs';
 import * as startup from './lib/scenarios/startup.mjs';
 import * as planning from './lib/scenarios/planning.mjs';
 import * as datasetParquet from './lib/scenarios/dataset-parquet.mjs';
+import * as csvLibraries from './lib/scenarios/csv-libraries.mjs';
 
 const SCENARIOS = [
   { module: postgresToCsv, needs: ['pg'] },
@@ -24,6 +25,7 @@ const SCENARIOS = [
   { module: startup, needs: [] },
   { module: planning, needs: [] },
   { module: datasetParquet, needs: ['pg'] },
+  { module: csvLibraries, needs: [] },
 ];
 
 const argv = process.argv.slice(2);

@@ -159,6 +159,9 @@ export function renderReport(run) {
     }
   }
 
+  // Scenarios that measure in process (scenario 8) bring their own tables.
+  for (const s of scenarios.filter((x) => x.markdown)) out.push(s.markdown, '');
+
   out.push(
     '## How to run',
     '',
