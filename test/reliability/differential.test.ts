@@ -26,9 +26,10 @@
  * a `+05:30` time zone per connection: no GLOBAL setting is changed, so the
  * other suites sharing the server feel nothing).
  *
- * Budget: `pnpm test` runs DIFF_RUNS (default 12) tables per case, a few
- * hundred tables in all; `pnpm test:reliability` (RELI_SLOW=1) runs 150 per
- * case. `DIFF_SEED=<n>` replays a run; `RELI_BUGS=strict` runs the cases
+ * Budget: `pnpm test` runs DIFF_RUNS (default 5) tables per read case and
+ * DIFF_WRITE_RUNS (2) per write case, a few hundred tables in all, with a
+ * fixed seed per case; `pnpm test:reliability` (RELI_SLOW=1) runs 150 / 50
+ * per case with random seeds, and every variant of the matrix. `DIFF_SEED=<n>` replays a run; `RELI_BUGS=strict` runs the cases
  * known to fail (test/support/known-bugs.ts) as plain tests.
  * Shrunk failures are kept as named regression tests at the bottom.
  */
@@ -44,8 +45,8 @@ import { fromS3, toS3 } from '@bigrays/aws';
 import type { SQLSession } from '@bigrays/sql';
 import { requireService } from '../services.js';
 import { openSession } from '../../packages/sql/test/helpers.js';
-import { STRICT_BUGS, caseTitle, itCase, knownBug } from '../support/known-bugs.js';
-import { canonText, diffTables, type CanonOptions, type CanonTable, type Kind } from '../support/differential/canonical.js';
+import { STRICT_BUGS, caseTitle, itCase, knownBug, masked } from '../support/known-bugs.js';
+import { canonJsonText, canonText, diffTables, type Canonical, type CanonOptions, type CanonTable, type Kind } from '../support/differential/canonical.js';
 import { canonRows, mysqlReference, pgReference, sqliteReference, type RefClient } from '../support/differential/clients.js';
 import { columnsOf, familiesOf, familyColumns, tableArb, type ColumnSpec, type Dialect } from '../support/differential/columns.js';
 import { fieldValue, readCsv } from '../support/differential/csv.js';
@@ -57,8 +58,8 @@ const pgReady = await requireService('postgres', 'differential round trips (Post
 const myReady = await requireService('mariadb', 'differential round trips (MariaDB)');
 const motoReady = await requireService('moto', 'differential round trips (S3)');
 
-const RUNS = Number(process.env.DIFF_RUNS ?? (SLOW ? 150 : 12));
-const WRITE_RUNS = Math.max(2, Math.round(RUNS / 3));
+const RUNS = Number(process.env.DIFF_RUNS ?? (SLOW ? 150 : 5));
+const WRITE_RUNS = Number(process.env.DIFF_WRITE_RUNS ?? (SLOW ? 50 : 2));
 const SEED = process.env.DIFF_SEED === undefined ? undefined : Number(process.env.DIFF_SEED);
 /**
  * The seed of a case: DIFF_SEED when given; in `pnpm test` a fixed seed per
@@ -143,7 +144,9 @@ async function spool(db: SQLSession, sql: string): Promise<Dataset> {
 async function check<T>(caseId: string, arb: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, runs = RUNS): Promise<void> {
   const known = knownBug(caseId) !== undefined && !STRICT_BUGS;
   const details = await fc.check(fc.asyncProperty(arb, predicate), {
-    numRuns: runs,
+    // A known bug's case runs until its first failure (cheap while the bug is there), up to 60 tables, so it
+    // fails whatever the seed; once fixed it passes all 60 and `it.failing` reports it, to be flipped.
+    numRuns: known ? Math.max(runs, 60) : runs,
     seed: seedOf(caseId),
     // A case failing for a known finding need not be shrunk on every run (its regression test has the values).
     endOnFailure: known && !SLOW,
@@ -162,6 +165,29 @@ async function check<T>(caseId: string, arb: fc.Arbitrary<T>, predicate: (value:
 
 function fail(message: string): never {
   throw new Error(message);
+}
+
+// ------------------------------------------------------------------ values left out while a finding is open
+
+/** Whether a bind value is one of a still-open finding's (see MASKED_WHILE_OPEN in known-bugs.ts). */
+function maskedValue(col: ColumnSpec, v: unknown, path: { input?: 'rows' | 'dataset'; to?: Dialect }): boolean {
+  if (v === null) return false;
+  const text = typeof v === 'string' ? v : '';
+  // 6: JSON in Row[] is not exact: top-level scalars (null, strings, booleans, numbers) lose their JSON type, big numbers round.
+  if (col.kind === 'json' && masked(6) && (!/^[[{]/.test(text) || /\d{16,}|e\d{3}/i.test(text))) return true;
+  // 9: a spooled Dataset cannot decode PostgreSQL infinity / BC timestamps.
+  if ((col.kind === 'timestamp' || col.kind === 'date') && masked(9) && path.input === 'dataset' && /infinity|BC/.test(text)) return true;
+  // 2: a Dataset written to MariaDB takes a DECIMAL column's scale from its first chunk (later values rounded).
+  if (col.kind === 'decimal' && masked(2) && path.input === 'dataset' && path.to === 'mysql') return true;
+  // new-1: a float column of integer-valued doubles beyond 2^63 is created as BIGINT from rows.
+  if (col.kind === 'float' && masked('new-1') && path.input === 'rows' && typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= 2 ** 53) return true;
+  // new-2: SQLite stores decimals as REAL: more than 15 significant digits are rounded without an error.
+  if (col.kind === 'decimal' && masked('new-2') && path.to === 'sqlite' && text.replace(/[^0-9]/g, '').replace(/^0+/, '').replace(/0+$/, '').length > 15) return true;
+  return false;
+}
+
+function maskColumns(columns: readonly ColumnSpec[], path: { input?: 'rows' | 'dataset'; to?: Dialect }): ColumnSpec[] {
+  return columns.map((col) => ({ ...col, arb: col.arb.filter((v) => !maskedValue(col, v, path)) }));
 }
 
 // ------------------------------------------------------------------ what a target can hold
@@ -205,6 +231,8 @@ describe('differential round trips', () => {
   for (const dialect of ['postgres', 'mysql', 'sqlite'] as Dialect[]) {
     for (const settings of variantsOf(dialect)) {
       for (const family of familiesOf(dialect)) {
+        // pnpm test: the hostile settings only for the families whose text form they change.
+        if (settings === 'hostile' && !SLOW && !['numeric', 'float', 'temporal', 'json'].includes(family)) continue;
         for (const path of ['rows', 'dataset'] as const) {
           const id = `read.${path}.${dialect}.${family}${suffix(settings)}`;
           (ready[dialect] ? itCase(id) : itCase(id).skip)(caseTitle(id), async () => {
@@ -255,7 +283,7 @@ describe('differential round trips', () => {
             (ready[from] && ready[to] ? itCase(id) : itCase(id).skip)(caseTitle(id), async () => {
               const src = await side(from, 'defaults');
               const dst = await side(to, settings);
-              const columns = columnsOf(from);
+              const columns = maskColumns(columnsOf(from), { input, to });
               const kinds = kindsOf(columns);
               await check(
                 id,
@@ -326,13 +354,65 @@ describe('differential round trips', () => {
     }
   }
 
+  // ---------------------------------------------------------------- one-column writes
+  // A table of ONE text column: a field alone on its line is where COPY's end marker `\\.` hides (finding 1).
+  for (const from of ['postgres', 'mysql', 'sqlite'] as Dialect[]) {
+    for (const to of ['postgres', 'mysql', 'sqlite'] as Dialect[]) {
+      if (!SLOW && (to !== 'postgres' || from === 'postgres')) continue;
+      for (const input of ['rows', 'dataset'] as const) {
+        for (const mode of ['append', 'replace'] as const) {
+          const id = `write.${from}->${to}.${input}.${mode}.one-text-column`;
+          (ready[from] && ready[to] ? itCase(id) : itCase(id).skip)(caseTitle(id), async () => {
+            const src = await side(from, 'defaults');
+            const dst = await side(to, 'defaults');
+            const columns = familyColumns(from, 'text').slice(0, 1);
+            const kinds = kindsOf(columns);
+            await check(
+              id,
+              tableArb(columns, 8),
+              async (rows) => {
+                const source = tableName('dsrc');
+                const target = tableName('ddst');
+                const targetName = to === 'postgres' ? `public.${target}` : target;
+                await src.ref.createAndFill(source, columns, rows);
+                try {
+                  const expected = (await src.ref.exportTable(source, kinds)).rows.map((r) => r[1]!);
+                  const sql = `select ${columns[0]!.name} from ${src.source(source)} order by id`;
+                  const dataset = input === 'dataset' ? await spool(src.db, sql) : undefined;
+                  try {
+                    if (mode === 'replace') await dst.ref.exec(`create table ${to === 'postgres' ? 'public.' : ''}${target} (old_column integer)`);
+                    const written = await dst.db.write(targetName, dataset ?? (await src.db.query(sql)), { ifExists: mode });
+                    const actual = (await dst.ref.exportTable(target, kinds)).rows.map((r) => r[0]!);
+                    const sort = (a: Canonical[]) => [...a].sort((x, y) => (x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1));
+                    const diff = diffTables(
+                      `one text column, ${input} from ${from} written to ${to} (${mode}; ${written} rows written)`,
+                      { columns: [columns[0]!.name], rows: sort(expected).map((v) => [v]) },
+                      { columns: [columns[0]!.name], rows: sort(actual).map((v) => [v]) },
+                    );
+                    if (diff) fail(diff);
+                  } finally {
+                    await dataset?.delete();
+                    await dst.ref.drop(target);
+                  }
+                } finally {
+                  await src.ref.drop(source);
+                }
+              },
+              RUNS,
+            );
+          });
+        }
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- ToCSV, ToS3 → FromS3
   for (const dialect of ['postgres', 'mysql', 'sqlite'] as Dialect[]) {
     for (const input of ['rows', 'dataset'] as const) {
       const id = `csv.${dialect}.${input}`;
       (ready[dialect] ? itCase(id) : itCase(id).skip)(caseTitle(id, 'ToCSV, read by a strict CSV reader'), async () => {
         const s = await side(dialect, 'defaults');
-        const columns = columnsOf(dialect).filter((c) => c.kind !== 'binary' && c.kind !== 'array');
+        const columns = maskColumns(columnsOf(dialect).filter((c) => c.kind !== 'binary' && c.kind !== 'array'), { input });
         const kinds = kindsOf(columns);
         const canon = { looseDecimal: dialect === 'sqlite' };
         await check(id, tableArb(columns, 4), async (rows) => {
@@ -348,7 +428,7 @@ describe('differential round trips', () => {
             } finally {
               await dataset?.delete();
             }
-            const diff = diffTables(`ToCSV of ${dialect} ${input}`, expected, csvTable(readFileSync(file, 'utf8'), kinds, canon));
+            const diff = diffTables(`ToCSV of ${dialect} ${input}`, csvExpected(expected, kinds), csvTable(readFileSync(file, 'utf8'), kinds, canon));
             if (diff) fail(diff);
           } finally {
             rmSync(file, { force: true });
@@ -360,7 +440,7 @@ describe('differential round trips', () => {
       const s3id = `s3.${dialect}.${input}`;
       (ready[dialect] && motoReady ? itCase(s3id) : itCase(s3id).skip)(caseTitle(s3id, 'ToS3 then FromS3 (csv and raw bytes)'), async () => {
         const s = await side(dialect, 'defaults');
-        const columns = columnsOf(dialect).filter((c) => c.kind !== 'binary' && c.kind !== 'array');
+        const columns = maskColumns(columnsOf(dialect).filter((c) => c.kind !== 'binary' && c.kind !== 'array'), { input });
         const kinds = kindsOf(columns);
         const canon = { looseDecimal: dialect === 'sqlite' };
         await check(
@@ -379,14 +459,16 @@ describe('differential round trips', () => {
                 await dataset?.delete();
               }
               const bytes = (await fromS3({ bucket, key: `${table}.csv` })).toString('utf8');
-              const diff = diffTables(`ToS3 of ${dialect} ${input}, raw bytes`, expected, csvTable(bytes, kinds, canon));
+              const diff = diffTables(`ToS3 of ${dialect} ${input}, raw bytes`, csvExpected(expected, kinds), csvTable(bytes, kinds, canon));
               if (diff) fail(diff);
               const back = await fromS3({ bucket, key: `${table}.csv`, as: 'csv' });
               const parsed: CanonTable = {
                 columns: back.length > 0 ? Object.keys(back[0]!) : expected.columns,
-                rows: back.map((r) => Object.values(r).map((v, i) => canonText(kinds[Object.keys(r)[i]!] ?? 'text', v as string | null, canon))),
+                rows: back.map((r) =>
+                  Object.entries(r).map(([k, v]) => (kinds[k] === 'json' ? csvJson(v as string | null) : canonText(kinds[k] ?? 'text', v as string | null, canon))),
+                ),
               };
-              const diff2 = diffTables(`ToS3 of ${dialect} ${input}, read back by FromS3 as 'csv'`, expected, parsed);
+              const diff2 = diffTables(`ToS3 of ${dialect} ${input}, read back by FromS3 as 'csv'`, csvExpected(expected, kinds), parsed);
               if (diff2) fail(diff2);
             } finally {
               await s.ref.drop(table);
@@ -399,9 +481,36 @@ describe('differential round trips', () => {
   }
 });
 
+/**
+ * CSV has no types: a JSON column's value is written as its JSON text (a
+ * Dataset) or as the JS value (rows: a JSON string "abc" becomes abc, JSON
+ * null an empty field). Both are accepted: a field that is not JSON is a
+ * JSON string, and JSON null equals NULL.
+ */
+function csvJson(text: string | null): Canonical {
+  if (text === null) return null;
+  const json = canonJsonText(text) ?? JSON.stringify(text);
+  return json === 'null' ? null : json;
+}
+
+/** The reference's canonical table as CSV can carry it (see csvJson). */
+function csvExpected(table: CanonTable, kinds: Record<string, Kind>): CanonTable {
+  return {
+    columns: table.columns,
+    rows: table.rows.map((r) =>
+      r.map((v, i) => (kinds[table.columns[i]!] !== 'json' || v === null ? v : csvJson(v.startsWith('"') ? (JSON.parse(v) as string) : v))),
+    ),
+  };
+}
+
 /** A CSV file bigrays wrote, as a canonical table (header = columns; unquoted empty = NULL). */
 function csvTable(text: string, kinds: Record<string, Kind>, canon: CanonOptions = {}): CanonTable {
   const records = readCsv(text);
   const columns = (records[0] ?? []).map((f) => f.text);
-  return { columns, rows: records.slice(1).map((r) => r.map((f, i) => canonText(kinds[columns[i]!] ?? 'text', fieldValue(f), canon))) };
+  return {
+    columns,
+    rows: records.slice(1).map((r) =>
+      r.map((f, i) => (kinds[columns[i]!] === 'json' ? csvJson(fieldValue(f)) : canonText(kinds[columns[i]!] ?? 'text', fieldValue(f), canon))),
+    ),
+  };
 }

@@ -79,3 +79,21 @@ export async function ensurePgHostileDatabase(): Promise<string> {
 export async function dropPgHostileDatabase(): Promise<void> {
   await withClient(`${PG_HOST_DSN}/postgres`, (admin) => admin.query(`drop database if exists ${PG_HOSTILE_DB} with (force)`));
 }
+
+// ------------------------------------------------------------------ `pnpm test:hostile`
+
+/**
+ * For `pnpm test:hostile` (BIGRAYS_TEST_SETTINGS=hostile): the DSNs of the
+ * SQL suites (packages/sql/test/helpers.ts) with hostile session defaults —
+ * this process's hostile PostgreSQL database, and a MariaDB proxy started in
+ * this process (it lives as long as the test file's worker). Called by
+ * helpers.ts at module load, once per test file.
+ */
+export async function hostileDsns(): Promise<{ pg: string; mariadb: string }> {
+  const { startMysqlHostileProxy } = await import('./mysql-hostile-proxy.js');
+  const pg = await ensurePgHostileDatabase();
+  const proxy = await startMysqlHostileProxy();
+  // The proxy's server must not keep the worker alive after the tests.
+  proxy.unref();
+  return { pg, mariadb: proxy.dsn('test') };
+}

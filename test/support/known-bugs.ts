@@ -13,20 +13,76 @@
 import { it as jestIt } from '@jest/globals';
 
 export interface KnownBug {
-  /** Finding numbers of issue 10. */
-  findings: number[];
+  /** Finding numbers of issue 10 (`new-…`: found by this machinery, not in the issue yet; see test/reliability/BUGS.md). */
+  findings: (number | string)[];
   /** One line: what goes wrong. */
   why: string;
 }
 
-export const KNOWN_BUGS: Record<string, KnownBug> = {};
+// Generated cases (differential.test.ts), failing with the fixed seeds of `pnpm test`.
+export const KNOWN_BUGS: Record<string, KnownBug> = {
+  'read.dataset.postgres.temporal': { findings: [9], why: 'a spooled Dataset cannot decode infinity / BC timestamps' },
+  'read.rows.postgres.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.rows.postgres.json.hostile': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.rows.mysql.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.rows.mysql.json.hostile': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.rows.sqlite.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.rows.postgres.float.hostile': { findings: [7], why: 'session DateStyle / TimeZone / extra_float_digits are not pinned' },
+  'read.rows.postgres.temporal.hostile': { findings: [7], why: 'session DateStyle / TimeZone / extra_float_digits are not pinned' },
+  'read.dataset.postgres.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.dataset.postgres.json.hostile': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.dataset.mysql.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.dataset.mysql.json.hostile': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.dataset.sqlite.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
+  'read.dataset.postgres.float.hostile': { findings: [7], why: 'session DateStyle / TimeZone / extra_float_digits are not pinned' },
+  'read.dataset.postgres.temporal.hostile': { findings: [7], why: 'session DateStyle / TimeZone / extra_float_digits are not pinned' },
+  'write.postgres->postgres.rows.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
+  'write.postgres->postgres.dataset.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
+  'write.mysql->postgres.rows.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
+  'write.mysql->postgres.dataset.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
+  'write.sqlite->postgres.rows.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
+  'write.sqlite->postgres.dataset.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
+  'write.*->postgres.*.one-text-column': { findings: [1], why: "a field that is '\\.' alone ends COPY: later rows dropped, no error" },
+  // Named regression tests (differential-regressions.test.ts), explicit values.
+  'regression.finding-1.single-column-*': { findings: [1], why: "a field that is '\\.' alone ends COPY: 1 of 5 rows written, no error" },
+  'regression.finding-2.dataset-decimal-scale-to-mariadb': { findings: [2], why: 'DECIMAL scale from the first chunk: 1691856113.13 stored as 1691856113' },
+  'regression.finding-3.replace-bare-name-with-search-path-in-front': { findings: [3], why: 'the replaced table moves to schema shadow' },
+  'regression.finding-5.*-non-strict-server': { findings: [5], why: "non-strict MariaDB session: 'N/A' stored as 0, 2026-02-30 as 0000-00-00" },
+  'regression.finding-6.json-*': { findings: [6], why: 'JSON null → NULL, 12345678901234567890 → 12345678901234567000' },
+  'regression.finding-7.hostile-datestyle-timezone-floats-*': { findings: [7], why: '3 April read as 4 March; timestamptz text not decoded; 1.0000000000000002 → 1' },
+  'regression.finding-9.infinity-and-bc-dataset': { findings: [9], why: 'cannot decode "infinity" as timestamp' },
+  'regression.finding-10.empty-result-csv-rows-vs-dataset': { findings: [10], why: 'rows → 0-byte file, Dataset → header' },
+  'regression.new-1.*': { findings: ['new-1'], why: 'a double column whose first values are integral (1e300) is created as BIGINT: error on PostgreSQL, 9223372036854775807 on a non-strict MariaDB' },
+  'regression.new-2.decimal-38-digits-into-sqlite': { findings: ['new-2'], why: 'SQLite DECIMAL is REAL: 524288.0628410257 stored as 524288.0628410256, no error' },
+};
+
+/**
+ * Findings still open whose values the generators leave out of MIXED tables
+ * (writes, CSV, S3), so that one known bug does not hide every other one
+ * behind it (fast-check stops at the first failing value). Each has a
+ * named regression test (differential-regressions.test.ts) that keeps
+ * failing until it is fixed. When a finding is fixed, delete it here: its
+ * values come back into the generated tables.
+ */
+export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>([2, 6, 9, 'new-1', 'new-2']);
+
+/** Whether the generators leave out the values of `finding` (never with `RELI_BUGS=strict`). */
+export function masked(finding: number | string): boolean {
+  return MASKED_WHILE_OPEN.has(finding) && !STRICT_BUGS;
+}
 
 /** Whether known bugs run as plain tests (`RELI_BUGS=strict`). */
 export const STRICT_BUGS = process.env.RELI_BUGS === 'strict';
 
-/** The known bug of a case, if any. */
+/** The known bug of a case, if any: a key equal to the id, or a pattern where `*` stands for any text. */
 export function knownBug(caseId: string): KnownBug | undefined {
-  return Object.prototype.hasOwnProperty.call(KNOWN_BUGS, caseId) ? KNOWN_BUGS[caseId] : undefined;
+  if (Object.prototype.hasOwnProperty.call(KNOWN_BUGS, caseId)) return KNOWN_BUGS[caseId];
+  for (const [key, bug] of Object.entries(KNOWN_BUGS)) {
+    if (!key.includes('*')) continue;
+    const pattern = new RegExp(`^${key.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    if (pattern.test(caseId)) return bug;
+  }
+  return undefined;
 }
 
 /** The test title of a case: its id, and the findings that make it fail today. */

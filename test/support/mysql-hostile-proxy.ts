@@ -22,6 +22,8 @@ export interface HostileProxy {
   port: number;
   /** A DSN for bigrays through the proxy. */
   dsn(database?: string): string;
+  /** Lets the process exit while the proxy listens (connections still keep it alive). */
+  unref(): void;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,7 @@ export async function startMysqlHostileProxy(options: { host?: string; port?: nu
   return {
     port,
     dsn: (database = 'test') => `mysql://root@127.0.0.1:${port}/${database}`,
+    unref: () => void server.unref(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

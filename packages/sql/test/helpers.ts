@@ -6,8 +6,16 @@ import { fileURLToPath } from 'node:url';
 import { bigraysRun, JobFailedError, Resource, type JobResult, type TaskClass } from '@bigrays/core';
 import { SQLSession } from '@bigrays/sql';
 
-export const PG_DSN = 'postgres://postgres@127.0.0.1:5432/test';
-export const MARIADB_DSN = 'mysql://root@127.0.0.1:3306/test';
+/**
+ * The servers of the SQL suites. `pnpm test:hostile` (BIGRAYS_TEST_SETTINGS=hostile) runs the same suites
+ * against hostile session defaults: a PostgreSQL database with DateStyle 'SQL, DMY', a non-UTC TimeZone and
+ * another schema first in search_path, and MariaDB through a proxy that makes each session non-strict with a
+ * +05:30 time zone (test/support/hostile-settings.ts; no GLOBAL setting is changed).
+ */
+const hostile =
+  process.env.BIGRAYS_TEST_SETTINGS === 'hostile' ? await (await import('../../../test/support/hostile-settings.js')).hostileDsns() : undefined;
+export const PG_DSN = hostile?.pg ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const MARIADB_DSN = hostile?.mariadb ?? 'mysql://root@127.0.0.1:3306/test';
 
 /** A fresh temp directory for SQLite files of one test file. */
 export function sqliteDir(): string {

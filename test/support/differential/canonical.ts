@@ -249,12 +249,12 @@ function canonBinary(v: unknown): Canonical {
   return `${typeTag(v)}${String(v)}`;
 }
 
-/** PostgreSQL's text form of a one-dimensional array. */
+/** PostgreSQL's text form of a one-dimensional array (it quotes ASCII white space only, not U+2003 and the like). */
 export function pgArrayText(items: readonly unknown[]): string {
   const item = (x: unknown) => {
     if (x === null || x === undefined) return 'NULL';
     const s = String(x);
-    if (s === '' || /^null$/i.test(s) || /[{}",\\\s]/.test(s)) return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    if (s === '' || /^null$/i.test(s) || /[{}",\\ \t\n\r\v\f]/.test(s)) return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
     return s;
   };
   return `{${items.map(item).join(',')}}`;
