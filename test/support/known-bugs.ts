@@ -54,6 +54,10 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
   'regression.finding-10.empty-result-csv-rows-vs-dataset': { findings: [10], why: 'rows → 0-byte file, Dataset → header' },
   'regression.new-1.*': { findings: ['new-1'], why: 'a double column whose first values are integral (1e300) is created as BIGINT: error on PostgreSQL, 9223372036854775807 on a non-strict MariaDB' },
   'regression.new-2.decimal-38-digits-into-sqlite': { findings: ['new-2'], why: 'SQLite DECIMAL is REAL: 524288.0628410257 stored as 524288.0628410256, no error' },
+  // Signals matrix (signals-matrix.test.ts): signals.<dialect|s3>.<phase>.<interruption>.
+  'signals.*.SIGHUP': { findings: [16], why: 'SIGHUP is not handled: killed by the signal, no cleanup (statement keeps running, upload left open)' },
+  'signals.mysql.copy.SIGKILL': { findings: [15], why: 'the *_bigrays_new_* staging table stays, and the next run does not sweep it' },
+  'signals.mysql.swap.SIGKILL': { findings: [15, 19], why: 'the *_bigrays_old_* table stays, and the next run does not sweep it' },
 };
 
 /**
