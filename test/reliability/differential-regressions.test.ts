@@ -6,11 +6,11 @@
  * test/support/known-bugs.ts and runs as `it.failing` until its fix lands.
  */
 import { afterAll, describe, expect } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { toCsv, type Dataset } from '@bigrays/core';
+import type { Dataset } from '@bigrays/core';
 import type { SQLSession } from '@bigrays/sql';
 import { requireService } from '../services.js';
 import { openSession } from '../../packages/sql/test/helpers.js';
@@ -245,21 +245,6 @@ async function expectWrite(
         ],
         path,
       );
-    });
-  }
-
-  {
-    const id = 'regression.finding-10.empty-result-csv-rows-vs-dataset';
-    itCase(id)(caseTitle(id, 'an empty result: ToCSV of rows and of a Dataset write the same file (the header)'), async () => {
-      const db = await session(PG);
-      const rowsFile = join(scratch, 'empty-rows.csv');
-      const dsFile = join(scratch, 'empty-ds.csv');
-      const sql = 'select 1 as a, 2 as b where false';
-      await toCsv({ filename: rowsFile, input: await db.query(sql) });
-      const ds = (await db.spool(sql)) as Dataset;
-      await toCsv({ filename: dsFile, input: ds });
-      await ds.delete();
-      expect(readFileSync(rowsFile, 'utf8')).toBe(readFileSync(dsFile, 'utf8'));
     });
   }
 

@@ -45,19 +45,14 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
   'write.*->postgres.*.one-text-column': { findings: [1], why: "a field that is '\\.' alone ends COPY: later rows dropped, no error" },
   // Named regression tests (differential-regressions.test.ts), explicit values.
   'regression.finding-1.single-column-*': { findings: [1], why: "a field that is '\\.' alone ends COPY: 1 of 5 rows written, no error" },
-  'regression.finding-2.dataset-decimal-scale-to-mariadb': { findings: [2], why: 'DECIMAL scale from the first chunk: 1691856113.13 stored as 1691856113' },
   'regression.finding-3.replace-bare-name-with-search-path-in-front': { findings: [3], why: 'the replaced table moves to schema shadow' },
-  'regression.finding-5.*-non-strict-server': { findings: [5], why: "non-strict MariaDB session: 'N/A' stored as 0, 2026-02-30 as 0000-00-00" },
   'regression.finding-6.json-*': { findings: [6], why: 'JSON null → NULL, 12345678901234567890 → 12345678901234567000' },
   'regression.finding-7.hostile-datestyle-timezone-floats-*': { findings: [7], why: '3 April read as 4 March; timestamptz text not decoded; 1.0000000000000002 → 1' },
   'regression.finding-9.infinity-and-bc-dataset': { findings: [9], why: 'cannot decode "infinity" as timestamp' },
-  'regression.finding-10.empty-result-csv-rows-vs-dataset': { findings: [10], why: 'rows → 0-byte file, Dataset → header' },
   'regression.new-1.*': { findings: ['new-1'], why: 'a double column whose first values are integral (1e300) is created as BIGINT: error on PostgreSQL, 9223372036854775807 on a non-strict MariaDB' },
   'regression.new-2.decimal-38-digits-into-sqlite': { findings: ['new-2'], why: 'SQLite DECIMAL is REAL: 524288.0628410257 stored as 524288.0628410256, no error' },
   // Signals matrix (signals-matrix.test.ts): signals.<dialect|s3>.<phase>.<interruption>.
   'signals.*.SIGHUP': { findings: [16], why: 'SIGHUP is not handled: killed by the signal, no cleanup (statement keeps running, upload left open)' },
-  'signals.mysql.copy.SIGKILL': { findings: [15], why: 'the *_bigrays_new_* staging table stays, and the next run does not sweep it' },
-  'signals.mysql.swap.SIGKILL': { findings: [15, 19], why: 'the *_bigrays_old_* table stays, and the next run does not sweep it' },
 };
 
 /**
@@ -68,7 +63,7 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
  * failing until it is fixed. When a finding is fixed, delete it here: its
  * values come back into the generated tables.
  */
-export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>([2, 6, 9, 'new-1', 'new-2']);
+export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>([6, 9, 'new-1', 'new-2']);
 
 /** Whether the generators leave out the values of `finding` (never with `RELI_BUGS=strict`). */
 export function masked(finding: number | string): boolean {
