@@ -30,7 +30,7 @@ import { startCli, REPO, type CliResult } from '../helpers/cli.js';
 import { requireService } from '../services.js';
 import { poll, sleep } from '../support/poll.js';
 import { INTERRUPTIONS, expectedExit, interrupt, type Interruption } from '../support/signals.js';
-import { caseTitle, itCase } from '../support/known-bugs.js';
+import { caseTitle, itCase, masked } from '../support/known-bugs.js';
 import {
   PG_DSN,
   SLOW,
@@ -162,7 +162,7 @@ function cases(): { dialect: Dialect; phase: Phase; interruption: Interruption }
   for (const dialect of ['postgres', 'mysql'] as Dialect[]) {
     for (const phase of PHASES) {
       if (phase === 'upload' && dialect === 'mysql') continue; // no database in that phase
-      const chosen = SLOW ? INTERRUPTIONS : dialect === 'postgres' || phase === 'copy' || phase === 'swap' ? [INTERRUPTIONS[k++ % INTERRUPTIONS.length]!] : [];
+      const chosen = SLOW ? INTERRUPTIONS : dialect === 'postgres' || ['statement', 'copy', 'swap'].includes(phase) ? [INTERRUPTIONS[k++ % INTERRUPTIONS.length]!] : [];
       for (const interruption of chosen) all.push({ dialect, phase, interruption });
     }
   }
@@ -286,14 +286,15 @@ describe('signals matrix', () => {
           const state = await targetState(o, table);
           if (state !== 'old' && state !== 'new') problems.push(`target ${state}`);
           if (phase === 'closing' && state !== 'new') problems.push(`target ${state}, but the write had finished before the signal`);
-          if (interruption !== 'SIGKILL') {
+          // Finding 23 (open): what a second signal leaves depends on timing; the next run must sweep it (checked below).
+          if (interruption !== 'SIGKILL' && !(interruption.endsWith('×2') && masked(23))) {
             const left = await leftovers(o, dialect, table);
             if (left.length > 0) problems.push(`staging tables left: ${left.join(', ')}`);
           }
         }
         const spool = spoolDirsOf(first.child.pid);
         if (spool.length > 0) problems.push(`spool directories left: ${spool.join(', ')}`);
-        if (phase === 'upload' && interruption !== 'SIGKILL') {
+        if (phase === 'upload' && interruption !== 'SIGKILL' && !(interruption.endsWith('×2') && masked(23))) {
           const open = (await s3OpenUploads(bucket)).filter((u) => u.key === key);
           if (open.length > 0) problems.push(`${open.length} multipart upload(s) left open`);
         }

@@ -53,17 +53,24 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
   'regression.new-2.decimal-38-digits-into-sqlite': { findings: ['new-2'], why: 'SQLite DECIMAL is REAL: 524288.0628410257 stored as 524288.0628410256, no error' },
   // Signals matrix (signals-matrix.test.ts): signals.<dialect|s3>.<phase>.<interruption>.
   'signals.*.SIGHUP': { findings: [16], why: 'SIGHUP is not handled: killed by the signal, no cleanup (statement keeps running, upload left open)' },
+  'signals.mysql.statement.SIGINT': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
+  'signals.mysql.statement.SIGTERM': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
+  'signals.mysql.statement.SIGINT×2': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
+  'signals.mysql.statement.SIGTERM×2': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
 };
 
 /**
  * Findings still open whose values the generators leave out of MIXED tables
  * (writes, CSV, S3), so that one known bug does not hide every other one
- * behind it (fast-check stops at the first failing value). Each has a
+ * behind it (fast-check stops at the first failing value), or — for
+ * timing-dependent ones (23: what a SECOND signal leaves behind) — whose
+ * check the signals matrix relaxes (no staging table / open upload right
+ * after a double signal; the next run must still sweep them). Each has a
  * named regression test (differential-regressions.test.ts) that keeps
  * failing until it is fixed. When a finding is fixed, delete it here: its
  * values come back into the generated tables.
  */
-export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>([6, 9, 'new-1', 'new-2']);
+export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>([6, 9, 23, 'new-1', 'new-2']);
 
 /** Whether the generators leave out the values of `finding` (never with `RELI_BUGS=strict`). */
 export function masked(finding: number | string): boolean {
