@@ -69,6 +69,13 @@ export async function pgReference(dsn: string): Promise<RefClient> {
   await client.connect();
   await client.query(PG_PINNED);
   const q = (name: string) => quoteIdent('postgres', name);
+  const columnsOf = async (table: string): Promise<string[] | undefined> => {
+    const { rows } = await client.query(
+      `select attname from pg_attribute where attrelid = to_regclass($1) and attnum > 0 and not attisdropped order by attnum`,
+      [`public.${q(table)}`],
+    );
+    return rows.length === 0 ? undefined : rows.map((r: { attname: string }) => r.attname);
+  };
   return {
     dialect: 'postgres',
     async createAndFill(table, columns, rows) {
@@ -79,7 +86,7 @@ export async function pgReference(dsn: string): Promise<RefClient> {
       await client.query(`insert into public.${q(table)} values ${tuples.join(', ')}`, rows.flatMap((values, r) => [r + 1, ...values]));
     },
     async exportTable(table, kinds, options) {
-      const columns = await this.columnsOf(table);
+      const columns = await columnsOf(table);
       if (!columns) throw new Error(`reference: table ${table} does not exist`);
       const stream = client.query(copyTo(`COPY (select * from public.${q(table)} order by 1) TO STDOUT`));
       const chunks: Buffer[] = [];
@@ -96,13 +103,7 @@ export async function pgReference(dsn: string): Promise<RefClient> {
         ),
       };
     },
-    async columnsOf(table) {
-      const { rows } = await client.query(
-        `select attname from pg_attribute where attrelid = to_regclass($1) and attnum > 0 and not attisdropped order by attnum`,
-        [`public.${q(table)}`],
-      );
-      return rows.length === 0 ? undefined : rows.map((r: { attname: string }) => r.attname);
-    },
+    columnsOf,
     async drop(table) {
       await client.query(`drop table if exists public.${q(table)}`);
     },

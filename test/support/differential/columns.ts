@@ -146,7 +146,7 @@ const pgTimestamptz = fc.oneof(
 // ------------------------------------------------------------------ JSON
 
 /** JSON text of every shape: scalars at the top level, nesting, big integers, numbers beyond double, `null`. */
-export const jsonTextArb = (options: { pg?: boolean } = {}): fc.Arbitrary<string> =>
+export const jsonTextArb = (): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
     {
@@ -169,7 +169,6 @@ export const jsonTextArb = (options: { pg?: boolean } = {}): fc.Arbitrary<string
         '{"\\u00e9":"\\ud83d\\ude00"}',
       ),
     },
-    ...(options.pg ? [] : []),
   );
 
 // ------------------------------------------------------------------ per database
@@ -197,7 +196,7 @@ export function columnsOf(dialect: Dialect): ColumnSpec[] {
         c('c_ts', 'timestamp', 'timestamp', 'temporal', pgTimestamp),
         c('c_tstz', 'timestamptz', 'timestamp', 'temporal', pgTimestamptz),
         c('c_json', 'json', 'json', 'json', jsonTextArb()),
-        c('c_jsonb', 'jsonb', 'json', 'json', jsonTextArb({ pg: true })),
+        c('c_jsonb', 'jsonb', 'json', 'json', jsonTextArb()),
         c('c_bytea', 'bytea', 'binary', 'binary', bytes),
         c('c_int_arr', 'integer[]', 'array', 'array', fc.array(fc.option(int32, { nil: null }), { maxLength: 5 })),
         c('c_text_arr', 'text[]', 'array', 'array', fc.array(fc.option(textArb(8), { nil: null }), { maxLength: 4 })),
