@@ -20,7 +20,7 @@
  * for a known finding are listed in test/support/known-bugs.ts.
  */
 import { afterAll, beforeAll, describe, expect } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -207,6 +207,7 @@ describe('signals matrix', () => {
         startCli([fixture('signals-job.ts'), '--only', ONLY[phase]], { cwd: scratch, env: env(extra) });
 
       // 1. Start the job and wait for the phase.
+      const startedAt = Date.now();
       const first = run(hole ? { BIGRAYS_DB_DSN: dsn.replace(/:(5432|3306)\//, `:${hole.port}/`) } : {});
       let out = '';
       first.child.stdout.on('data', (d) => (out += d));
@@ -292,7 +293,11 @@ describe('signals matrix', () => {
             if (left.length > 0) problems.push(`staging tables left: ${left.join(', ')}`);
           }
         }
-        const spool = spoolDirsOf(first.child.pid);
+        // Only directories made by this child: pids are reused, and a dead process of another suite may have left one.
+        const spool = spoolDirsOf(first.child.pid).filter((d) => {
+          const st = statSync(join(tmpdir(), d), { throwIfNoEntry: false });
+          return st !== undefined && (st.birthtimeMs || st.ctimeMs) >= startedAt - 1_000;
+        });
         if (spool.length > 0) problems.push(`spool directories left: ${spool.join(', ')}`);
         if (phase === 'upload' && interruption !== 'SIGKILL' && !(interruption.endsWith('×2') && masked(23))) {
           const open = (await s3OpenUploads(bucket)).filter((u) => u.key === key);

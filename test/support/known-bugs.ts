@@ -52,9 +52,9 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
   'regression.new-1.*': { findings: ['new-1'], why: 'a double column whose first values are integral (1e300) is created as BIGINT: error on PostgreSQL, 9223372036854775807 on a non-strict MariaDB' },
   'regression.new-2.decimal-38-digits-into-sqlite': { findings: ['new-2'], why: 'SQLite DECIMAL is REAL: 524288.0628410257 stored as 524288.0628410256, no error' },
   // Signals matrix (signals-matrix.test.ts): signals.<dialect|s3>.<phase>.<interruption>.
-  'signals.*.SIGHUP': { findings: [16], why: 'SIGHUP is not handled: killed by the signal, no cleanup (statement keeps running, upload left open)' },
   'signals.mysql.statement.SIGINT': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
   'signals.mysql.statement.SIGTERM': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
+  'signals.mysql.statement.SIGHUP': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
   'signals.mysql.statement.SIGINT×2': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
   'signals.mysql.statement.SIGTERM×2': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
 };
