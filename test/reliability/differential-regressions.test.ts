@@ -232,6 +232,15 @@ async function expectWrite(
     });
   }
 
+  {
+    const id = 'regression.finding-7.hostile-timezone-write-before-standard-time';
+    itCase(id)(caseTitle(id, 'a Dataset with timestamp 0001-01-01 00:00:00 appended under TimeZone America/St_Johns keeps it (no LMT shift of 03:30:52)'), async () => {
+      const dsn = await hostile();
+      const pgRef = await ref('postgres');
+      await expectWrite(pgRef, await session(PG), await ref('postgres', dsn), await session(dsn), [col('c_ts', 'timestamp', 'timestamp')], [['0001-01-01 00:00:00'], ['2026-04-03 10:00:00']], 'dataset', 'append');
+    });
+  }
+
   for (const path of ['rows', 'dataset'] as const) {
     const id = `regression.finding-9.infinity-and-bc-${path}`;
     itCase(id)(caseTitle(id, 'infinity, -infinity and BC timestamps/dates: rows and Dataset give the same values'), async () => {
