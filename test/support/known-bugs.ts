@@ -21,38 +21,18 @@ export interface KnownBug {
 
 // Generated cases (differential.test.ts), failing with the fixed seeds of `pnpm test`.
 export const KNOWN_BUGS: Record<string, KnownBug> = {
-  'read.dataset.postgres.temporal': { findings: [9], why: 'a spooled Dataset cannot decode infinity / BC timestamps' },
   'read.rows.postgres.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
   'read.rows.postgres.json.hostile': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
   'read.rows.mysql.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
   'read.rows.mysql.json.hostile': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
   'read.rows.sqlite.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
-  'read.rows.postgres.float.hostile': { findings: [7], why: 'session DateStyle / TimeZone / extra_float_digits are not pinned' },
-  'read.rows.postgres.temporal.hostile': { findings: [7], why: 'session DateStyle / TimeZone / extra_float_digits are not pinned' },
   'read.dataset.postgres.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
   'read.dataset.postgres.json.hostile': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
   'read.dataset.mysql.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
   'read.dataset.mysql.json.hostile': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
   'read.dataset.sqlite.json': { findings: [6], why: 'JSON null becomes SQL NULL; integers past 2^53 and 1e400 lose digits' },
-  'read.dataset.postgres.float.hostile': { findings: [7], why: 'session DateStyle / TimeZone / extra_float_digits are not pinned' },
-  'read.dataset.postgres.temporal.hostile': { findings: [7], why: 'session DateStyle / TimeZone / extra_float_digits are not pinned' },
-  'write.postgres->postgres.rows.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
-  'write.postgres->postgres.dataset.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
-  'write.mysql->postgres.rows.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
-  'write.mysql->postgres.dataset.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
-  'write.sqlite->postgres.rows.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
-  'write.sqlite->postgres.dataset.replace.hostile': { findings: [3], why: 'replace of a bare table name moves it to the first schema of search_path' },
-  // A Dataset spooled from PostgreSQL is PostgreSQL's own COPY text: not affected.
-  'write.mysql->postgres.*.one-text-column': { findings: [1], why: "a field that is '\\.' alone ends COPY: later rows dropped, no error" },
-  'write.sqlite->postgres.*.one-text-column': { findings: [1], why: "a field that is '\\.' alone ends COPY: later rows dropped, no error" },
-  'write.postgres->postgres.rows.*.one-text-column': { findings: [1], why: "a field that is '\\.' alone ends COPY: later rows dropped, no error" },
   // Named regression tests (differential-regressions.test.ts), explicit values.
-  'regression.finding-1.single-column-*': { findings: [1], why: "a field that is '\\.' alone ends COPY: 1 of 5 rows written, no error" },
-  'regression.finding-3.replace-bare-name-with-search-path-in-front': { findings: [3], why: 'the replaced table moves to schema shadow' },
   'regression.finding-6.json-*': { findings: [6], why: 'JSON null → NULL, 12345678901234567890 → 12345678901234567000' },
-  'regression.finding-7.hostile-datestyle-timezone-floats-*': { findings: [7], why: '3 April read as 4 March; timestamptz text not decoded; 1.0000000000000002 → 1' },
-  'regression.finding-7.hostile-timezone-write-before-standard-time': { findings: [7], why: 'shrunk by RELI_SLOW: 0001-01-01 00:00:00 comes back 0001-01-01 03:30:52' },
-  'regression.finding-9.infinity-and-bc-dataset': { findings: [9], why: 'cannot decode "infinity" as timestamp' },
   'regression.new-1.*': { findings: ['new-1'], why: 'a double column whose first values are integral (1e300) is created as BIGINT: error on PostgreSQL, 9223372036854775807 on a non-strict MariaDB' },
   'regression.new-2.decimal-38-digits-into-sqlite': { findings: ['new-2'], why: 'SQLite DECIMAL is REAL: 524288.0628410257 stored as 524288.0628410256, no error' },
   // Signals matrix (signals-matrix.test.ts): signals.<dialect|s3>.<phase>.<interruption>.
@@ -74,7 +54,7 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
  * failing until it is fixed. When a finding is fixed, delete it here: its
  * values come back into the generated tables.
  */
-export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>([6, 7, 9, 'new-1', 'new-2']);
+export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>([6, 'new-1', 'new-2']);
 
 /** Whether the generators leave out the values of `finding` (never with `RELI_BUGS=strict`). */
 export function masked(finding: number | string): boolean {
