@@ -10,7 +10,10 @@
  */
 export { SQLSession, type Params } from './session.js';
 export { SQLTask, SQLQuery, SQLExecute, SQLWrite } from './tasks.js';
-export { sqlQuery, sqlExecute, sqlWrite } from './functional.js';
+export { sqlQuery, sqlExecute, sqlWrite, unloadToS3 } from './functional.js';
+export { UnloadToS3 } from './unload/task.js';
+export { unloadStatement } from './unload/statement.js';
+export { UnloadSpecError, type UnloadDialect, type UnloadFormat, type UnloadRequest, type UnloadStatement } from './unload/request.js';
 export type { IfExists, WriteOptions } from './write.js';
 export type { Dialect } from './sql-text.js';
 export type { Row, Dataset, ColumnType } from '@bigrays/core';

@@ -304,3 +304,12 @@ export function compileSql(sql: string, dialect: Dialect): CompiledSql {
 export function placeholderNames(sql: string, dialect: Dialect): string[] {
   return [...new Set(scan(sql, dialect).params.map((p) => p.name))];
 }
+
+/**
+ * The `:name` placeholders of `sql` with their offsets, in order (a name
+ * used twice appears twice). For code that renders placeholders itself
+ * (`UnloadToS3`, where a warehouse takes the query as text).
+ */
+export function placeholderTokens(sql: string, dialect: Dialect): readonly { name: string; start: number; end: number }[] {
+  return scan(sql, dialect).params;
+}

@@ -1,0 +1,71 @@
+/**
+ * Redshift `UNLOAD`: the query is a string literal of the statement, so
+ * nothing can be bound inside it. Values are rendered as literals that mean
+ * the same whatever the server's backslash rules (quotes doubled; a
+ * backslash written as `CHR(92)`), then the whole query is quoted as
+ * Redshift quotes a literal (`QUOTE_LITERAL`: quotes and backslashes doubled).
+ *
+ * @module
+ */
+import {
+  AWS_REGION,
+  checkedOption,
+  formatOf,
+  literalValue,
+  parseS3Target,
+  requiredOption,
+  substitutePlaceholders,
+  type UnloadRequest,
+  type UnloadStatement,
+} from '../../unload/request.js';
+
+const IAM_ROLE = /^(default|arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512})$/;
+
+/** A string as a literal without any backslash in it: `'it''s'`, `('a' || CHR(92) || 'b')`. */
+function stringLiteral(text: string): string {
+  const parts = text.split('\\').map((part) => `'${part.replace(/'/g, "''")}'`);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' || CHR(92) || ')})`;
+}
+
+/** Quotes `text` as one Redshift string literal (what `QUOTE_LITERAL` does). */
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** The query with its `:name` placeholders rendered as literals (what runs inside UNLOAD). */
+export function redshiftUnloadQuery(request: Pick<UnloadRequest, 'query' | 'params'>): string {
+  const query = substitutePlaceholders(request, 'postgres', (name, value) => {
+    const v = literalValue(name, value);
+    switch (v.kind) {
+      case 'null':
+        return 'NULL';
+      case 'string':
+        return stringLiteral(v.text);
+      case 'number':
+        return v.text;
+      case 'boolean':
+        return v.value ? 'TRUE' : 'FALSE';
+    }
+  });
+  // The server may wrap the query (aws_s3 runs `COPY (query) TO …`): a trailing `-- comment` must not swallow what follows.
+  return query.includes('--') ? `${query}\n` : query;
+}
+
+/**
+ * `UNLOAD ('query') TO 's3://…/' IAM_ROLE '…' FORMAT AS CSV HEADER | PARQUET [REGION '…']`.
+ * Needs `iamRole`; `region` when the bucket is in another region than the cluster.
+ */
+export function redshiftUnload(request: UnloadRequest): UnloadStatement {
+  const target = parseS3Target(request.target);
+  const format = formatOf(request.format);
+  const role = requiredOption(request, 'iamRole', 'redshift', IAM_ROLE, 'arn:aws:iam::123456789012:role/redshift-unload');
+  const region = request.region === undefined ? undefined : checkedOption(request.region, 'region', AWS_REGION, 'us-east-1');
+  const lines = [
+    `UNLOAD (${quoteLiteral(redshiftUnloadQuery(request))})`,
+    `TO ${quoteLiteral(target.uri)}`,
+    role === 'default' ? 'IAM_ROLE default' : `IAM_ROLE ${quoteLiteral(role)}`,
+    format === 'csv' ? 'FORMAT AS CSV\nHEADER' : 'FORMAT AS PARQUET',
+  ];
+  if (region !== undefined) lines.push(`REGION ${quoteLiteral(region)}`);
+  return { dialect: 'redshift', text: lines.join('\n'), target: target.uri };
+}
