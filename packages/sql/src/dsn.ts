@@ -9,6 +9,8 @@ import type { Dialect } from './sql-text.js';
 /** Where and how to connect, from `DB_DSN` plus `DB_USER`/`DB_PWD`. */
 export interface ConnectionSpec {
   dialect: Dialect;
+  /** The engine within the dialect when it is not the dialect's own: `'redshift'` (PostgreSQL protocol and SQL, Redshift's limits). */
+  engine?: 'redshift';
   /** The DSN's scheme as written, e.g. `postgresql://` or `sqlite:`. */
   scheme: string;
   /** TypeORM's `type` option. */
@@ -32,7 +34,7 @@ export interface ConnectionSpec {
 }
 
 /** The schemes bigrays understands, for messages. */
-export const SUPPORTED_SCHEMES = 'postgres://, postgresql://, mysql://, mariadb://, sqlite:<path>, sqlite::memory:';
+export const SUPPORTED_SCHEMES = 'postgres://, postgresql://, mysql://, mariadb://, sqlite:<path>, sqlite::memory:, redshift://';
 
 const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 
@@ -84,6 +86,11 @@ export function parseDsn(config: Config): ConnectionSpec {
       dialect = 'postgres';
       typeormType = 'postgres';
       defaultPort = 5432;
+      break;
+    case 'redshift':
+      dialect = 'postgres';
+      typeormType = 'postgres';
+      defaultPort = 5439;
       break;
     case 'mysql':
     case 'mariadb':
@@ -140,6 +147,8 @@ export function parseDsn(config: Config): ConnectionSpec {
   let connectionString: string | undefined;
   if (dialect === 'postgres') {
     const u = new URL(dsn);
+    // pg reads the connection string whatever its scheme; say what it is.
+    if (scheme === 'redshift') u.protocol = 'postgres:';
     u.username = user === undefined ? '' : encodeURIComponent(user);
     u.password = password === undefined ? '' : encodeURIComponent(password);
     u.searchParams.delete('connect_timeout');
@@ -150,6 +159,7 @@ export function parseDsn(config: Config): ConnectionSpec {
   const where = `${host ?? 'localhost'}:${port}${database === undefined ? '' : `/${database}`}`;
   return {
     dialect,
+    ...(scheme === 'redshift' ? { engine: 'redshift' as const } : {}),
     scheme: `${scheme}://`,
     typeormType,
     host,

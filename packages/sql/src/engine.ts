@@ -42,6 +42,8 @@ export interface Engine {
   readonly maxParams: number;
   /** The longest identifier the database keeps, in UTF-8 bytes (PostgreSQL cuts longer ones silently). */
   readonly maxIdentifierBytes?: number;
+  /** True when `sqlType` needs the size of decimal values (a DECIMAL without precision would round them). */
+  readonly sizedDecimals?: boolean;
   /** Quotes one identifier. */
   quoteIdent(name: string): string;
   /**

@@ -23,6 +23,7 @@ import { parseDsn, scrubPassword, type ConnectionSpec } from './dsn.js';
 import { within, type Engine } from './engine.js';
 import { MysqlEngine, type MysqlDriver } from './engines/mysql.js';
 import { PostgresEngine, pgStartupOptions } from './engines/postgres.js';
+import { RedshiftEngine } from './engines/redshift/engine.js';
 import { SqliteEngine } from './engines/sqlite.js';
 import { sqlError, sqlTaskError } from './errors.js';
 import { compileSql, placeholderNames, splitStatements, type CompiledSql, type Dialect } from './sql-text.js';
@@ -157,14 +158,15 @@ export class SQLSession extends Resource {
           connectTimeoutMS: timeoutMs,
           extra: {
             connectionString: dsnUrl.toString(),
-            options: pgStartupOptions(userOptions),
+            options: spec.engine === 'redshift' ? userOptions : pgStartupOptions(userOptions),
             max: 1,
             connectionTimeoutMillis: timeoutMs,
             application_name: 'bigrays',
             types: pgTypeOverrides(pg.types),
           },
         } as DataSourceOptions;
-        makeEngine = async (runner, connection) => new PostgresEngine(connection as never, copyStreams, runner);
+        makeEngine = async (runner, connection) =>
+          spec.engine === 'redshift' ? RedshiftEngine.open(connection as never, copyStreams, runner) : new PostgresEngine(connection as never, copyStreams, runner);
         break;
       }
       case 'mysql': {

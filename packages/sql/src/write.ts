@@ -348,7 +348,7 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
   }
 
   // Column types first (a Dataset's decimals are sized over all its rows): a column no type can hold fails before any DDL.
-  const sizes = dialect !== 'postgres' && columns.some((c) => c.type === 'decimal') ? await source.decimalSizes() : [];
+  const sizes = (dialect !== 'postgres' || engine.sizedDecimals === true) && columns.some((c) => c.type === 'decimal') ? await source.decimalSizes() : [];
   const types = columns.map((c, i) => {
     try {
       return engine.sqlType(c.type, sizes[i]);

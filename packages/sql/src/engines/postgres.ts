@@ -122,9 +122,11 @@ function counter(onChunk: (bytes: number, newlines: number) => void): Transform 
 
 export class PostgresEngine implements Engine {
   readonly dialect = 'postgres' as const;
-  readonly maxParams = 65535;
+  readonly maxParams: number = 65535;
   /** NAMEDATALEN - 1: longer names are cut to 63 bytes, with only a NOTICE. */
-  readonly maxIdentifierBytes = 63;
+  readonly maxIdentifierBytes: number = 63;
+  /** What `DECLARE name … FOR` says (Redshift has no `NO SCROLL`). */
+  protected readonly cursorKind: string = 'NO SCROLL CURSOR';
   readonly transactionalDdl = true;
   readonly connection: PgClient;
   #broken = false;
@@ -132,7 +134,7 @@ export class PostgresEngine implements Engine {
   constructor(
     client: Client,
     private readonly copyStreams: CopyStreams,
-    private readonly runner: QueryRunner,
+    protected readonly runner: QueryRunner,
   ) {
     this.connection = client as PgClient;
     const broken = () => {
@@ -140,6 +142,11 @@ export class PostgresEngine implements Engine {
     };
     client.on('error', broken);
     client.on('end', broken);
+  }
+
+  /** The task error for a driver error (the Redshift engine names its database and adds its hints). */
+  protected translateError(error: unknown, sql: CompiledSql | undefined, textOffset = 0): Error {
+    return sqlError(error, 'postgres', sql, textOffset);
   }
 
   quoteIdent(name: string): string {
@@ -154,7 +161,7 @@ export class PostgresEngine implements Engine {
     try {
       return (await this.connection.query(config as never)) as R;
     } catch (error) {
-      throw sqlError(error, 'postgres', sql, prefixLength);
+      throw this.translateError(error, sql, prefixLength);
     }
   }
 
@@ -188,7 +195,7 @@ export class PostgresEngine implements Engine {
     const bodyOffset = statements.length === 1 ? statements[0]!.offset : 0;
     const own = !this.runner.isTransactionActive;
     const name = `bigrays_cursor_${++cursorCounter}`;
-    const prefix = `DECLARE ${name} NO SCROLL CURSOR FOR\n`;
+    const prefix = `DECLARE ${name} ${this.cursorKind} FOR\n`;
     if (own) await this.runner.startTransaction();
     let failed = false;
     let declared = false;
@@ -267,7 +274,7 @@ export class PostgresEngine implements Engine {
       await within(readyForQuery, 30_000);
     } catch (error) {
       await writer.abort();
-      throw sqlError(error, 'postgres', sql, prefix.length - bodyOffset);
+      throw this.translateError(error, sql, prefix.length - bodyOffset);
     }
     const dataset = await writer.finish(copy.rowCount);
     progress({ rows: copy.rowCount, bytes });
@@ -355,7 +362,7 @@ export class PostgresEngine implements Engine {
       await pipeline([input, ...stages, copy] as never, { signal });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw sqlError(error, 'postgres', undefined);
+      throw this.translateError(error, undefined);
     }
     if (sent !== undefined && copy.rowCount !== sent) {
       // Never report success for a load that lost rows (the caller's transaction rolls it back).
