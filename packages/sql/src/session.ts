@@ -253,7 +253,7 @@ export class SQLSession extends Resource {
 
   #openError(error: unknown, spec: ConnectionSpec): ResourceError {
     if (error instanceof ResourceError) return error;
-    const db = databaseName(spec.dialect);
+    const db = spec.engine === 'redshift' ? 'Redshift' : databaseName(spec.dialect);
     const code = codeOf(error);
     const reason = scrubPassword(messageOf(error), spec);
     const codeText = code === undefined ? '' : ` (${String(code)})`;

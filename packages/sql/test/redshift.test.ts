@@ -24,6 +24,11 @@ describe('redshift:// DSNs', () => {
     expect(spec.display).toBe('redshift://etl@examplecluster.abc123.us-east-1.redshift.amazonaws.com:5439/dev');
     expect(parseDsn({ DB_DSN: 'postgres://a@h/d' }).engine).toBeUndefined();
   });
+
+  it('a connection error names Redshift', async () => {
+    const message = await rejection(openSession('redshift://etl@127.0.0.1:1/dev'));
+    expect(message).toMatch(/^cannot reach Redshift at redshift:\/\/etl@127\.0\.0\.1:1\/dev: .*ECONNREFUSED/);
+  });
 });
 
 describe('the Redshift engine against the local PostgreSQL', () => {

@@ -100,7 +100,7 @@ export class UnloadToS3 extends SQLTask {
           `Build it with unloadStatement({ dialect: '${statement.dialect}', ... }) from @bigrays/sql and run it with your own client in a task of yours (see "Unloading to S3" in the @bigrays/sql README)`,
       );
     }
-    if (db.dialect !== 'postgres' && (db.dialect as string) !== 'redshift') {
+    if (db.dialect !== 'postgres') {
       throw sqlTaskError(
         `dialect '${statement.dialect}' runs over the PostgreSQL protocol, but BIGRAYS_DB_DSN (${db.dsn}) is not a postgres:// or redshift:// DSN: point the task's SQLSession at the warehouse`,
       );

@@ -49,7 +49,7 @@ export function auroraExportQuery(request: Pick<UnloadRequest, 'query' | 'params
     }
   });
   // The server may wrap the query (aws_s3 runs `COPY (query) TO …`): a trailing `-- comment` must not swallow what follows.
-  return query.includes('--') ? `${query}\n` : query;
+  return request.query.includes('--') ? `${query}\n` : query;
 }
 
 /**
