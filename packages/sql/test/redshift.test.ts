@@ -9,7 +9,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Dataset, type Row } from '@bigrays/core';
 import type { SQLSession } from '@bigrays/sql';
+import { Readable } from 'node:stream';
 import { parseDsn } from '../src/dsn.js';
+import { csvRecords } from '../src/engines/redshift/csv-records.js';
+import { redshiftError } from '../src/engines/redshift/errors.js';
 import { requireService } from '../../../test/services.js';
 import { dropCreatedTables, openSession, rejection, uniqueTable } from './helpers.js';
 
@@ -28,6 +31,37 @@ describe('redshift:// DSNs', () => {
   it('a connection error names Redshift', async () => {
     const message = await rejection(openSession('redshift://etl@127.0.0.1:1/dev'));
     expect(message).toMatch(/^cannot reach Redshift at redshift:\/\/etl@127\.0\.0\.1:1\/dev: .*ECONNREFUSED/);
+  });
+});
+
+describe('Redshift engine pieces', () => {
+  it('reads back the CSV written for COPY: NULL is an unquoted empty field, "" the empty string, chunks split anywhere', async () => {
+    const text = 'a,"",\n"x, ""y""\nz",é😀,\n,,\nlast,"no newline at the end",1';
+    for (const size of [1, 2, 3, 7, 1000]) {
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const records: (string | null)[][] = [];
+      for await (const r of csvRecords(Readable.from(chunks))) records.push(r);
+      expect(records).toEqual([
+        ['a', '', null],
+        ['x, "y"\nz', 'é😀', null],
+        [null, null, null],
+        ['last', 'no newline at the end', '1'],
+      ]);
+    }
+  });
+
+  it('adds what to do about Redshift\'s own errors', () => {
+    const hint = (error: object) => redshiftError(error, undefined).message;
+    expect(hint({ code: 'XX000', message: "Load into table 'sales' failed.  Check 'stl_load_errors' system table for details." })).toMatch(
+      /^SQLSession: Redshift error XX000: Load into table 'sales' failed.*\n {2}hint: the rejected rows and the reasons are in a system table: select \* from sys_load_error_detail/,
+    );
+    expect(hint({ code: 'XX000', message: 'ERROR: 1023 DETAIL: Serializable isolation violation on table - 123, transactions forming the cycle are: 1, 2' })).toMatch(
+      /hint: another transaction wrote the same table at the same time \(Redshift error 1023\)/,
+    );
+    expect(hint({ code: '57014', message: 'Query (123) cancelled by WLM abort action of Query Monitoring Rule "stop_long"' })).toMatch(/hint: the statement was cancelled: .*WLM timeout/);
+    expect(hint({ code: '42601', message: 'syntax error at or near "x"' })).not.toMatch(/hint/);
   });
 });
 
