@@ -38,7 +38,7 @@ export { updateFormatKws, getFormatKws, resetFormatKws } from './templates/forma
 export { formatTemplate, placeholders, formatAttribute, type FormatValue } from './templates/format.js';
 
 export { Resource, type ResourceClass } from './resources/resource.js';
-export type { TaskContract, TemplateUse } from './tasks/task-contract.js';
+export type { TaskContract, TemplateUse } from './metadata/task-contract.js';
 
 export { buildPlan, type PlanOptions } from './plan/planner.js';
 export type { Plan, PlannedTask, PlannedInput, ResourceUse, ResourceAction } from './plan/plan.js';
@@ -46,7 +46,7 @@ export { executePlan, type RunOptions } from './run/runner.js';
 export { bigraysRun, runJob, type RunJobOptions } from './run/bigrays-run.js';
 export { outputOf } from './run/outputs.js';
 export type { RunEvent, RunObserver } from './run/events.js';
-export { reportProgress, taskSignal, currentTask, type Progress, type TaskScope, type RunScope } from './run/task-context.js';
+export { reportProgress, taskSignal, currentTask, type Progress, type TaskScope, type RunScope } from './context/task-context.js';
 export { setRunHost, getRunHost, type RunHost } from './run/host.js';
 export { signalExitCode } from './run/signals.js';
 

@@ -1,4 +1,4 @@
-import type { Progress } from '../run/task-context.js';
+import type { Progress } from '../context/task-context.js';
 import { Dataset } from './dataset.js';
 
 const INTERVAL_MS = 100;

@@ -10,7 +10,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { currentTask } from '../run/task-context.js';
+import { currentTask } from '../context/task-context.js';
 import { ChunkBuilder } from './chunk-builder.js';
 import { COLUMN_TYPES, type ColumnType } from './column-types.js';
 import { encodeCsvHeader, encodeCsvLoneField, encodeCsvString, encodeCsvValue, type Row } from './csv-writer.js';

@@ -10,7 +10,7 @@ import {
 } from '../metadata/records.js';
 import { effectiveConfig, envName } from '../config/config.js';
 import { rememberSecrets } from '../config/secrets.js';
-import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf, templateValueProblem } from '../tasks/task-contract.js';
+import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf, templateValueProblem } from '../metadata/task-contract.js';
 import { attributePlaceholders, formatAttribute, placeholders, type FormatValue } from '../templates/format.js';
 import { getFormatKws } from '../templates/format-kws.js';
 import { resourceUse } from './resource-key.js';

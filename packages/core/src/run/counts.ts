@@ -1,4 +1,4 @@
-import type { Progress } from './task-context.js';
+import type { Progress } from '../context/task-context.js';
 
 /**
  * Rows/bytes of a task: what it reported, else what its output shows (an

@@ -8,7 +8,7 @@ import type { RunObserver } from './events.js';
 import { ResourceManager, messageOf } from './resource-manager.js';
 import { trapSignals } from './signals.js';
 import { trapProcessFaults, type FaultOrigin } from './process-faults.js';
-import { withTaskScope, type Progress, type RunScope, type TaskScope } from './task-context.js';
+import { withTaskScope, type Progress, type RunScope, type TaskScope } from '../context/task-context.js';
 import { countsOf } from './counts.js';
 import { recordOutput } from './outputs.js';
 import { activeLogger } from '../logging/logger.js';

@@ -15,7 +15,7 @@ import { describeValue, tableInputKind, unsupportedInputError } from '../data/ta
 import { encodeTable, formatProblem, type TableCompression, type TableFormat } from '../formats/encode.js';
 import type { ParquetStreamOptions } from '../formats/parquet/write.js';
 import { TaskError } from '../errors/errors.js';
-import { currentTask, taskSignal, type Progress } from '../run/task-context.js';
+import { currentTask, taskSignal, type Progress } from '../context/task-context.js';
 import { trackSpoolFile, untrackSpoolFile } from '../data/spool-files.js';
 import { CopyProgress } from '../data/copy-progress.js';
 

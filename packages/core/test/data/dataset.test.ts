@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Dataset, DATASET_INIT } from '../../src/data/dataset.js';
 import { DatasetWriter, type DatasetColumn } from '../../src/data/dataset-writer.js';
 import { deleteAllSpoolFiles, liveSpoolFiles } from '../../src/data/spool-files.js';
-import { withTaskScope, type TaskScope } from '../../src/run/task-context.js';
+import { withTaskScope, type TaskScope } from '../../src/context/task-context.js';
 import { readAll, tempDir, TRICKY_STRINGS } from './helpers.js';
 
 const ALL_TYPES: DatasetColumn[] = [

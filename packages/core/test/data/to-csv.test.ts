@@ -7,7 +7,7 @@ import { COLUMN_SAMPLE_ROWS } from '../../src/data/csv-writer.js';
 import { DatasetWriter } from '../../src/data/dataset-writer.js';
 import { deleteAllSpoolFiles, liveSpoolFiles } from '../../src/data/spool-files.js';
 import { TaskError } from '../../src/errors/errors.js';
-import { withTaskScope, type Progress, type TaskScope } from '../../src/run/task-context.js';
+import { withTaskScope, type Progress, type TaskScope } from '../../src/context/task-context.js';
 import { ToCSV, cutUtf8, tempName } from '../../src/tasks/to-csv.js';
 import { filesIn, tempDir } from './helpers.js';
 
