@@ -10,6 +10,7 @@ const shared: Config = {
   extensionsToTreatAsEsm: ['.ts', '.mts'],
   moduleNameMapper: {
     '^@bigrays/(core|sql|aws)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@bigrays/core/(plugin|testing)$': '<rootDir>/packages/core/src/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -58,7 +58,7 @@ describe('start-up stays light', () => {
     expect(parquetLibraries(imported.modules)).toEqual([]);
 
     const written = modulesLoadedBy(
-      ['--input-type=module', '-e', "const c = await import('@bigrays/core'); for await (const _ of c.encodeTable([{ a: 1 }], { format: 'parquet' }));"],
+      ['--input-type=module', '-e', "const c = await import('@bigrays/core/plugin'); for await (const _ of c.encodeTable([{ a: 1 }], { format: 'parquet' }));"],
       false,
     );
     expect(written.stderr).toBe('');

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { ROOT } from './env.mjs';
 
 const job = resolve(process.argv[2]);
-const core = await import('@bigrays/core');
+const core = await import('@bigrays/core/testing');
 const { compileJob } = await import(pathToFileURL(join(ROOT, 'packages/core/dist/cli/compile-job.js')).href);
 const url = await compileJob(job);
 

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { ConfigurationError, firstSet, type Config } from '@bigrays/core';
+import { ConfigurationError, type Config } from '@bigrays/core';
+import { firstSet } from '@bigrays/core/plugin';
 
 /** Config keys of the access key id, preferred first. */
 export const ACCESS_KEY_ID_KEYS = ['S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID'] as const;

@@ -5,7 +5,8 @@
  * @module
  */
 import { STATUS_CODES } from 'node:http';
-import { TaskError, currentTask, redact } from '@bigrays/core';
+import { TaskError } from '@bigrays/core';
+import { currentTask, redact } from '@bigrays/core/plugin';
 
 /** The error code of an AWS SDK error (`NoSuchKey`, `NotFound`, ...), or the error's name. */
 export function awsErrorCode(error: unknown): string | undefined {

@@ -7,18 +7,20 @@
  */
 import {
   Requires,
-  StrictTextDecoder,
   TaskError,
-  TextDecodeError,
-  currentTask,
-  parseCsvBatches,
-  textEncoding,
   type ParquetColumnType,
   type Progress,
   type Row,
   type TableCompression,
   type TableFormat,
 } from '@bigrays/core';
+import {
+  StrictTextDecoder,
+  TextDecodeError,
+  currentTask,
+  parseCsvBatches,
+  textEncoding,
+} from '@bigrays/core/plugin';
 import { S3Client } from './s3-client.js';
 import { taskError } from './errors.js';
 import { maybeGunzip, type FromS3Decompress } from './formats/decompress.js';

@@ -13,10 +13,12 @@ import {
   encodeTable,
   formatProblem,
   tableInputKind,
-  taskSignal,
   unsupportedInputError,
-  type Dataset,
   type ParquetStreamOptions,
+} from '@bigrays/core/plugin';
+import {
+  taskSignal,
+  type Dataset,
   type Progress,
   type TableCompression,
   type TableFormat,

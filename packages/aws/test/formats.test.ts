@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DatasetWriter, encodeTable, resetFormatKws, resetJobs, type Dataset, type Row } from '@bigrays/core';
+import { DatasetWriter, resetFormatKws, resetJobs, type Dataset, type Row } from '@bigrays/core';
+import { encodeTable } from '@bigrays/core/plugin';
 import { fromS3, toS3 } from '@bigrays/aws';
 import { requireService } from '../../../test/services.js';
 import { closeDirectClients, createBucket, getObject, headObject, messages, openUploads, putObject, useMoto } from './helpers.js';

@@ -5,7 +5,8 @@
  * empty inputs (rows vs Dataset).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { COLUMN_SAMPLE_ROWS, DatasetWriter, Input, Task, bigraysRun, resetFormatKws, resetJobs, type Dataset } from '@bigrays/core';
+import { COLUMN_SAMPLE_ROWS } from '@bigrays/core/plugin';
+import { DatasetWriter, Input, Task, bigraysRun, resetFormatKws, resetJobs, type Dataset } from '@bigrays/core';
 import { FromS3, ToS3 } from '@bigrays/aws';
 import { requireService } from '../../../test/services.js';
 import { closeDirectClients, createBucket, failure, getObject, keysOf, openUploads, putObject, useMoto } from './helpers.js';

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { firstSet, ResourceError, type Config } from '@bigrays/core';
+import { firstSet } from '@bigrays/core/plugin';
+import { ResourceError, type Config } from '@bigrays/core';
 import type { Dialect } from './sql-text.js';
 
 /** Where and how to connect, from `DB_DSN` plus `DB_USER`/`DB_PWD`. */

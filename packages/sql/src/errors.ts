@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { currentTask, TaskError } from '@bigrays/core';
+import { currentTask } from '@bigrays/core/plugin';
+import { TaskError } from '@bigrays/core';
 import { databaseName } from './drivers.js';
 import type { CompiledSql, Dialect } from './sql-text.js';
 

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import {
   ConfigurationError,
-  currentTask,
   DatasetWriter,
   Resource,
   ResourceError,
@@ -17,6 +16,7 @@ import {
   type Progress,
   type Row,
 } from '@bigrays/core';
+import { currentTask } from '@bigrays/core/plugin';
 import type { DataSource, DataSourceOptions, QueryRunner } from 'typeorm';
 import { databaseName, loadDriver, loadPgCopyStreams, loadTypeorm } from './drivers.js';
 import { parseDsn, scrubPassword, type ConnectionSpec } from './dsn.js';

@@ -12,7 +12,8 @@
  *
  * @module
  */
-import { displayValue, type FormatValue, type TemplateUse } from '@bigrays/core';
+import { displayValue } from '@bigrays/core/plugin';
+import type { FormatValue, TemplateUse } from '@bigrays/core';
 
 /** What a parameter pasted into SQL text may be: an identifier, optionally qualified (`sales`, `analytics.sales_2026`). */
 export const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;

@@ -16,7 +16,8 @@
  *
  * @module
  */
-import { JsonText, parseJsonExact, parseTimestamp, type ColumnType } from '@bigrays/core';
+import { JsonText, type ColumnType } from '@bigrays/core';
+import { parseJsonExact, parseTimestamp } from '@bigrays/core/plugin';
 import type { Dialect } from './sql-text.js';
 
 /** A column of a result: its name and type. */

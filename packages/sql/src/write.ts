@@ -6,7 +6,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { columnsOf, Dataset, describeValue, getLogger, tableInputKind, type ColumnType, type Row } from '@bigrays/core';
+import { columnsOf, describeValue, tableInputKind } from '@bigrays/core/plugin';
+import { Dataset, getLogger, type ColumnType, type Row } from '@bigrays/core';
 import { qualifiedName, within, type Engine, type ProgressSink, type TableName, type WriteSource } from './engine.js';
 import { sqlTaskError } from './errors.js';
 import type { Dialect } from './sql-text.js';

@@ -5,7 +5,8 @@
  */
 import { describe, it, expect, beforeEach, beforeAll, afterAll } from '@jest/globals';
 import { join } from 'node:path';
-import { BigraysConfig, Input, Task, liveSpoolFiles, resetJobs, type Row } from '@bigrays/core';
+import { BigraysConfig, Input, Task, resetJobs, type Row } from '@bigrays/core';
+import { liveSpoolFiles } from '@bigrays/core/testing';
 import { SQLQuery, SQLSession, SQLTask, SQLWrite } from '@bigrays/sql';
 import { requireService } from '../../../test/services.js';
 import { MARIADB_DSN, PG_DSN, dropCreatedTables, failureOf, openSession, run, sqliteDir, uniqueTable } from './helpers.js';

@@ -33,8 +33,8 @@ import {
   bigraysRun,
   JobFailedError,
   DatasetWriter,
-  liveSpoolFiles,
 } from '@bigrays/core';
+import { liveSpoolFiles } from '@bigrays/core/testing';
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { parseJsonLines, parquetRows, type Row } from '@bigrays/core';
+import { parseJsonLines, parquetRows } from '@bigrays/core/plugin';
+import { type Row } from '@bigrays/core';
 import { taskError } from '../errors.js';
 
 /** What the readers report progress to. */

@@ -205,7 +205,8 @@ describe('signals', () => {
 describe('configuration precedence', () => {
   it('BIGRAYS_* seeds BigraysConfig (arbitrary keys too); assignment in code wins', () => {
     const script = `
-      import { BigraysConfig, configSource } from '@bigrays/core';
+      import { BigraysConfig } from '@bigrays/core';
+      import { configSource } from '@bigrays/core/plugin';
       const before = [BigraysConfig.FOO, configSource('FOO'), BigraysConfig.BAR, configSource('BAR')];
       BigraysConfig.FOO = 'code';
       console.log(JSON.stringify([...before, BigraysConfig.FOO, configSource('FOO')]));`;

@@ -6,11 +6,9 @@ import {
   Resource,
   bigraysRun,
   resetJobs,
-  getInputRecords,
-  getRequiresRecord,
-  getTaskRecord,
   DecoratorError,
 } from '@bigrays/core';
+import { getInputRecords, getRequiresRecord, getTaskRecord } from '@bigrays/core/plugin';
 
 class Session extends Resource {
   opened = 0;

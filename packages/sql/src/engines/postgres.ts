@@ -9,7 +9,8 @@
 import { connect as netConnect } from 'node:net';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DatasetWriter, rowsToCsvStream, type ColumnType, type Dataset } from '@bigrays/core';
+import { DatasetWriter, type ColumnType, type Dataset } from '@bigrays/core';
+import { rowsToCsvStream } from '@bigrays/core/plugin';
 import type { Client, FieldDef, QueryArrayResult } from 'pg';
 import type { CopyStreamQuery, CopyToStreamQuery } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';

@@ -8,7 +8,8 @@
  * @internal
  * @module
  */
-import { rowsToCsvStream, type ColumnType, type Dataset } from '@bigrays/core';
+import { rowsToCsvStream } from '@bigrays/core/plugin';
+import type { ColumnType, Dataset } from '@bigrays/core';
 import type { Client } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { qualifiedName, type ProgressSink, type TableName, type WriteSource } from '../../engine.js';
