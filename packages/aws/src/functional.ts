@@ -28,7 +28,7 @@ export interface ToS3Attributes {
 
 /** Uploads `input` to `s3://bucket/key` (see `ToS3`); resolves to the URI. */
 export function toS3(attributes: ToS3Attributes): Promise<string> {
-  return runTask<string>(ToS3, attributes as unknown as Record<string, unknown>);
+  return runTask(ToS3, attributes);
 }
 
 type FromS3Decompression = { decompress?: 'auto' | 'gzip' | 'none' };
@@ -48,7 +48,7 @@ export function fromS3(
 
 /** The keys of `bucket` under `prefix` and ending with `suffix`, all pages (see `ListS3Objects`). */
 export function listS3Objects(attributes: { bucket: string; prefix?: string; suffix?: string }): Promise<string[]> {
-  return runTask<string[]>(ListS3Objects, attributes);
+  return runTask(ListS3Objects, attributes);
 }
 
 /** Attributes of {@link snsPublish}: those of `SNSPublish`. */
@@ -61,10 +61,10 @@ export interface SNSPublishAttributes {
 
 /** Publishes `input` to `topic` (see `SNSPublish`); resolves to the message id. */
 export function snsPublish(attributes: SNSPublishAttributes): Promise<string> {
-  return runTask<string>(SNSPublish, attributes as unknown as Record<string, unknown>);
+  return runTask(SNSPublish, attributes);
 }
 
 /** Publishes `input` with an email `subject` to `topic` (see `SNSPublishEmail`); resolves to the message id. */
 export function snsPublishEmail(attributes: SNSPublishAttributes & { subject: string }): Promise<string> {
-  return runTask<string>(SNSPublishEmail, attributes as unknown as Record<string, unknown>);
+  return runTask(SNSPublishEmail, attributes);
 }

@@ -17,17 +17,17 @@ export function sqlQuery(attributes: { query: string; params?: Params; rawSql?: 
 export function sqlQuery(attributes: { query: string; params?: Params; rawSql?: readonly string[]; spool: true }): Promise<Dataset>;
 export function sqlQuery(attributes: { query: string; params?: Params; rawSql?: readonly string[]; spool?: boolean }): Promise<Row[] | Dataset>;
 export function sqlQuery(attributes: { query: string; params?: Params; rawSql?: readonly string[]; spool?: boolean }): Promise<Row[] | Dataset> {
-  return runTask<Row[] | Dataset>(SQLQuery, attributes);
+  return runTask(SQLQuery, attributes);
 }
 
 /** Runs a statement or script in a transaction; resolves to the rows affected. */
 export function sqlExecute(attributes: { statement: string; params?: Params; rawSql?: readonly string[] }): Promise<number> {
-  return runTask<number>(SQLExecute, attributes);
+  return runTask(SQLExecute, attributes);
 }
 
 /** Writes rows or a Dataset into a table; resolves to the rows written. */
 export function sqlWrite(attributes: { table: string; input: unknown; ifExists?: IfExists }): Promise<number> {
-  return runTask<number>(SQLWrite, attributes);
+  return runTask(SQLWrite, attributes);
 }
 
 /** Makes the warehouse unload a query's result to S3 (see `UnloadToS3`); resolves to the target prefix. */

@@ -9,5 +9,5 @@ export function toCsv(attributes: {
   format?: 'csv' | 'jsonl';
   compression?: 'none' | 'gzip';
 }): Promise<string> {
-  return runTask<string>(ToCSV, attributes);
+  return runTask(ToCSV, attributes);
 }

@@ -10,5 +10,5 @@ export function toParquet(attributes: {
   types?: Record<string, ParquetColumnType | (string & Record<never, never>)>;
   rowGroupSize?: number;
 }): Promise<string> {
-  return runTask<string>(ToParquet, attributes);
+  return runTask(ToParquet, attributes);
 }
