@@ -119,6 +119,7 @@ describe('pnpm pack', () => {
       expect(manifest.bin).toEqual({ bigrays: './bin/bigrays.js' });
       expect(files).toContain('package/bin/bigrays.js');
       expect(files).toContain('package/dist/cli/bin.js');
+      expect(files).toEqual(expect.arrayContaining(['package/dist/plugin.js', 'package/dist/plugin.d.ts', 'package/dist/testing.js']));
     }
   });
 });
@@ -158,6 +159,15 @@ describe('pnpm pack', () => {
       "could not open SQLSession: the SQLite driver is not installed: BIGRAYS_DB_DSN is a sqlite: DSN, which needs the npm package 'better-sqlite3'. Install it next to @bigrays/sql: npm install better-sqlite3 (or pnpm add better-sqlite3).",
     );
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+  }, 60_000);
+
+  it("import('@bigrays/core') exposes the user API only; extensions resolve @bigrays/core/plugin", async () => {
+    const script = "const core = await import('@bigrays/core'); const plugin = await import('@bigrays/core/plugin'); console.log(JSON.stringify([Object.keys(core).sort(), typeof plugin.currentTask]));";
+    const r = ok(sh(process.execPath, ['--input-type=module', '-e', script], project, {}, 60_000), 'import @bigrays/core');
+    const [names, currentTask] = JSON.parse(r.stdout) as [string[], string];
+    expect(names).toEqual(Object.keys(await import('@bigrays/core')).sort());
+    expect(names).not.toContain('TASK_KEY');
+    expect(currentTask).toBe('function');
   }, 60_000);
 
   it('npx bigrays plan and --version work', () => {
