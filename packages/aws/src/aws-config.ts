@@ -9,15 +9,31 @@
  *
  * @module
  */
-import { ConfigurationError, type Config } from '@bigrays/core';
-import { firstSet } from '@bigrays/core/plugin';
+import { ConfigurationError, type Config, type ConfigKey } from '@bigrays/core';
+import { firstSet, keyAndAliases } from '@bigrays/core/plugin';
+
+/**
+ * Every key the S3 and SNS resources read (their `static configKeys`): what
+ * `bigrays config` lists, which values the log masks, and which `AWS_*` name
+ * is an alias of which `S3_*` one.
+ */
+export const AWS_CONFIG_KEYS: readonly ConfigKey[] = [
+  { name: 'S3_ACCESS_KEY_ID', description: 'S3 and SNS: access key id' },
+  { name: 'S3_SECRET_ACCESS_KEY', description: 'S3 and SNS: secret access key', secret: true },
+  { name: 'AWS_ACCESS_KEY_ID', description: 'S3 and SNS: alias of S3_ACCESS_KEY_ID', aliasOf: 'S3_ACCESS_KEY_ID' },
+  { name: 'AWS_SECRET_ACCESS_KEY', description: 'S3 and SNS: alias of S3_SECRET_ACCESS_KEY', secret: true, aliasOf: 'S3_SECRET_ACCESS_KEY' },
+  { name: 'S3_SESSION_TOKEN', description: 'S3 and SNS: session token of temporary credentials', secret: true },
+  { name: 'AWS_SESSION_TOKEN', description: 'S3 and SNS: alias of S3_SESSION_TOKEN', secret: true, aliasOf: 'S3_SESSION_TOKEN' },
+  { name: 'AWS_REGION', description: 'S3 and SNS: region' },
+  { name: 'AWS_ENDPOINT_URL', description: 'S3 and SNS: compatible endpoint (MinIO, moto, LocalStack)' },
+];
 
 /** Config keys of the access key id, preferred first. */
-export const ACCESS_KEY_ID_KEYS = ['S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID'] as const;
-/** Config keys of the secret access key, preferred first. */
-export const SECRET_ACCESS_KEY_KEYS = ['S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY'] as const;
+export const ACCESS_KEY_ID_KEYS: readonly string[] = keyAndAliases(AWS_CONFIG_KEYS, 'S3_ACCESS_KEY_ID');
+/** Config keys of the secret access key, preferred first (the n-th goes with the n-th key id). */
+export const SECRET_ACCESS_KEY_KEYS: readonly string[] = keyAndAliases(AWS_CONFIG_KEYS, 'S3_SECRET_ACCESS_KEY');
 /** Config keys of an optional session token (temporary credentials), preferred first. */
-export const SESSION_TOKEN_KEYS = ['S3_SESSION_TOKEN', 'AWS_SESSION_TOKEN'] as const;
+export const SESSION_TOKEN_KEYS: readonly string[] = keyAndAliases(AWS_CONFIG_KEYS, 'S3_SESSION_TOKEN');
 
 /** What an AWS resource reads from the configuration. */
 export interface AwsSettings {
@@ -46,10 +62,11 @@ export interface AwsSettings {
 export function missingAwsConfig(config: Config): string[] {
   const missing: string[] = [];
   if (!firstSet(config, 'AWS_REGION')) missing.push('AWS_REGION');
-  const idKey = ACCESS_KEY_ID_KEYS.find((k) => firstSet(config, k) !== undefined);
-  const secretKey = SECRET_ACCESS_KEY_KEYS.find((k) => firstSet(config, k) !== undefined);
-  if (idKey && !secretKey) missing.push(idKey === 'S3_ACCESS_KEY_ID' ? 'S3_SECRET_ACCESS_KEY' : 'AWS_SECRET_ACCESS_KEY');
-  if (secretKey && !idKey) missing.push(secretKey === 'S3_SECRET_ACCESS_KEY' ? 'S3_ACCESS_KEY_ID' : 'AWS_ACCESS_KEY_ID');
+  const idIndex = ACCESS_KEY_ID_KEYS.findIndex((k) => firstSet(config, k) !== undefined);
+  const secretIndex = SECRET_ACCESS_KEY_KEYS.findIndex((k) => firstSet(config, k) !== undefined);
+  // The key named is the partner of the one that is set: the secret under the same family of names as the id.
+  if (idIndex >= 0 && secretIndex < 0) missing.push(SECRET_ACCESS_KEY_KEYS[idIndex]!);
+  if (secretIndex >= 0 && idIndex < 0) missing.push(ACCESS_KEY_ID_KEYS[secretIndex]!);
   if (missing.length === 0) {
     const problem = endpointProblem(config);
     if (problem !== undefined) throw new ConfigurationError(problem, ['BIGRAYS_AWS_ENDPOINT_URL']);

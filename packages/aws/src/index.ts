@@ -21,4 +21,5 @@ export { S3Task, ToS3, S3Upload, FromS3, ListS3Objects, type FromS3Format } from
 export type { FromS3Decompress } from './formats/decompress.js';
 export { SNSTask, SNSPublish, SNSPublishEmail } from './sns-tasks.js';
 export { toS3, fromS3, listS3Objects, snsPublish, snsPublishEmail, type ToS3Attributes, type SNSPublishAttributes } from './functional.js';
-export { missingAwsConfig, NODE_VERSION_WARNING_SWITCH } from './aws-config.js';
+export { missingAwsConfig, AWS_CONFIG_KEYS, NODE_VERSION_WARNING_SWITCH } from './aws-config.js';
+export { AwsResource } from './aws-resource.js';

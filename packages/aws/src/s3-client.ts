@@ -7,10 +7,11 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import { Resource, ResourceError, taskSignal, type Config } from '@bigrays/core';
+import { ResourceError, taskSignal, type Config } from '@bigrays/core';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client as SdkS3Client, _Object as S3Object } from '@aws-sdk/client-s3';
-import { awsSettings, constructQuietly, lazyModule, missingAwsConfig, sdkClientOptions } from './aws-config.js';
+import { awsSettings, constructQuietly, lazyModule, sdkClientOptions } from './aws-config.js';
+import { AwsResource } from './aws-resource.js';
 import { awsErrorCode, describeAwsError, httpStatusOf, isAbortError, isUserFacingAwsError, taskError } from './errors.js';
 import { uploadCancelScope } from './cancel-scope.js';
 import { runUpload, type S3UploadOptions, type S3UploadResult, type UploadHandle } from './upload.js';
@@ -65,14 +66,7 @@ export interface S3ReadOptions {
  *   }
  * }
  */
-export class S3Client extends Resource {
-  static override requiredConfig: readonly string[] = ['AWS_REGION'];
-
-  /** `AWS_REGION` is required; an access key id and its secret go together (or neither, for the default chain). */
-  static override missingConfig(config: Config): string[] {
-    return missingAwsConfig(config);
-  }
-
+export class S3Client extends AwsResource {
   #client: SdkS3Client | undefined;
   #sdk: S3SdkModule | undefined;
   #region = '';

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { Resource, ResourceError, taskSignal, type Config } from '@bigrays/core';
+import { ResourceError, taskSignal, type Config } from '@bigrays/core';
 import type * as SnsSdk from '@aws-sdk/client-sns';
 import type { SNSClient as SdkSNSClient } from '@aws-sdk/client-sns';
-import { awsSettings, constructQuietly, lazyModule, missingAwsConfig, sdkClientOptions } from './aws-config.js';
+import { awsSettings, constructQuietly, lazyModule, sdkClientOptions } from './aws-config.js';
+import { AwsResource } from './aws-resource.js';
 import { awsErrorCode, describeAwsError, httpStatusOf, isAbortError, isUserFacingAwsError, taskError } from './errors.js';
 
 /** The `@aws-sdk/client-sns` module, as loaded by `SNSClient.open()`. */
@@ -43,14 +44,7 @@ export interface SNSMessage {
  * SDK's default chain, `AWS_ENDPOINT_URL`). The AWS SDK is loaded by
  * `open()`, not when `@bigrays/aws` is imported.
  */
-export class SNSClient extends Resource {
-  static override requiredConfig: readonly string[] = ['AWS_REGION'];
-
-  /** `AWS_REGION` is required; an access key id and its secret go together (or neither, for the default chain). */
-  static override missingConfig(config: Config): string[] {
-    return missingAwsConfig(config);
-  }
-
+export class SNSClient extends AwsResource {
   #client: SdkSNSClient | undefined;
   #sdk: SNSSdkModule | undefined;
   #region = '';

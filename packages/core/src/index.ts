@@ -22,6 +22,7 @@ export { Resource, type ResourceClass } from './resources/resource.js';
 
 // Configuration and parameters.
 export { BigraysConfig, type Config, type ConfigSource } from './config/config.js';
+export type { ConfigKey } from './config/config-keys.js';
 export { updateFormatKws, getFormatKws, resetFormatKws } from './templates/format-kws.js';
 export type { FormatValue } from './templates/format.js';
 

@@ -32,10 +32,14 @@
  * - **Text** (`StrictTextDecoder`, `decodeText`, `textEncoding`): strict
  *   UTF-8 or latin1 decoding naming the first bad byte.
  * - **Configuration and redaction** (`firstSet`, `envName`,
- *   `effectiveConfig`, `configSource`, `redact`, `maskDsn`, `displayValue`,
+ *   `effectiveConfig`, `configSource`, `configKeysOf`, `keyAndAliases`,
+ *   `redact`, `maskDsn`, `displayValue`,
  *   `isSecretKey`, `secretValues`, `rememberSecrets`, `MASK`): read a
  *   resource's keys and keep secrets out of every message. Pass every
- *   message that may hold a DSN or a credential through `redact`.
+ *   message that may hold a DSN or a credential through `redact`. A resource
+ *   declares its keys once, as `static configKeys` (see `ConfigKey`), and
+ *   reads a key with its aliases as `firstSet(config, ...keyAndAliases(keys,
+ *   'NAME'))`.
  * - **Templates** (`formatTemplate`, `placeholders`, `formatAttribute`): the
  *   `{parameter}` rules the planner applies, for tasks that template more.
  * - **Declarations** (`taskName`, `isTaskClass`, `getTaskRecord`,
@@ -122,6 +126,7 @@ export { isExactJsonNumber, parseJsonExact } from './data/json-exact.js';
 
 // Configuration and redaction.
 export { configSource, effectiveConfig, firstSet, envName } from './config/config.js';
+export { configKeysOf, keyAndAliases, type ConfigKey } from './config/config-keys.js';
 export { redact, maskDsn, displayValue, isSecretKey, secretValues, rememberSecrets, MASK } from './config/secrets.js';
 
 // Templates.

@@ -16,6 +16,7 @@ import {
   type Progress,
   type Row,
 } from '@bigrays/core';
+import type { ConfigKey } from '@bigrays/core';
 import { currentTask } from '@bigrays/core/plugin';
 import type { DataSource, DataSourceOptions, QueryRunner } from 'typeorm';
 import { databaseName, loadDriver, loadPgCopyStreams, loadTypeorm } from './drivers.js';
@@ -73,6 +74,11 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMED
  */
 export class SQLSession extends Resource {
   static override requiredConfig: readonly string[] = ['DB_DSN'];
+  static override configKeys: readonly ConfigKey[] = [
+    { name: 'DB_DSN', description: 'SQL: connection string (postgres://, mysql://, mariadb://, sqlite:)' },
+    { name: 'DB_USER', description: 'SQL: overrides the user in DB_DSN' },
+    { name: 'DB_PWD', description: 'SQL: overrides the password in DB_DSN', secret: true },
+  ];
 
   /**
    * The missing keys, and more: a `DB_DSN` that is malformed or has an

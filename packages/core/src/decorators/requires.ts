@@ -4,6 +4,7 @@ import type { RequiresRecord } from '../metadata/records.js';
 import { isStandardContext } from '../metadata/decorator-context.js';
 import { DecoratorError } from '../errors/errors.js';
 import { Resource, type ResourceClass } from '../resources/resource.js';
+import { declareConfigKeys } from '../config/config-keys.js';
 
 /**
  * Declares that a task needs `resource` open while it runs. `config`
@@ -29,6 +30,8 @@ export function Requires(resource: ResourceClass, config: Readonly<Record<string
     }
     const record: RequiresRecord = { resource, config: { ...config } };
     Reflect.defineMetadata(REQUIRES_KEY, record, target);
+    // From the job's definition on, the resource's secret keys are masked in log records.
+    declareConfigKeys(resource);
   };
 }
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Logger } from 'tslog';
+import { addSecretKeyNames, secretKeyNames } from '../config/config-keys.js';
 
 /** tslog's level ids; `silent` hides output. */
 export const LOG_LEVELS = { silly: 0, trace: 1, debug: 2, info: 3, warn: 4, error: 5, fatal: 6, silent: 7 } as const;
@@ -37,11 +38,13 @@ let pendingLevel: LogLevelName | undefined;
 export function getLogger(): Logger<unknown> {
   if (!logger) {
     const { Logger: TsLogger } = loadTslog();
+    addSecretKeyNames(['password', 'secretAccessKey']);
     logger = new TsLogger({
       name: 'bigrays',
       type: 'hidden',
       minLevel: LOG_LEVELS.info,
-      mask: { keys: ['DB_PWD', 'password', 'S3_SECRET_ACCESS_KEY', 'AWS_SECRET_ACCESS_KEY', 'secretAccessKey'], caseInsensitive: true },
+      // The secret config keys resources declare (`static configKeys`) join this live list as they are declared.
+      mask: { keys: secretKeyNames(), caseInsensitive: true },
     });
     if (pendingLevel) applyLevel(logger, pendingLevel);
   }

@@ -10,6 +10,7 @@ import {
 } from '../metadata/records.js';
 import { effectiveConfig, envName } from '../config/config.js';
 import { rememberSecrets } from '../config/secrets.js';
+import { declareConfigKeys } from '../config/config-keys.js';
 import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf, templateValueProblem } from '../metadata/task-contract.js';
 import { attributePlaceholders, formatAttribute, placeholders, type FormatValue } from '../templates/format.js';
 import { getFormatKws } from '../templates/format-kws.js';
@@ -45,7 +46,11 @@ export function buildPlan(options: PlanOptions = {}): Plan {
   });
   // Secrets that BigraysConfig does not hold (a `--param api_token=…`, a task's own DSN) are masked from here on.
   rememberSecrets(parameters);
-  for (const use of resources) if (use) rememberSecrets(use.overrides);
+  for (const use of resources) {
+    if (!use) continue;
+    rememberSecrets(use.overrides);
+    declareConfigKeys(use.resource);
+  }
   const resolved = resolveTemplates(drafts, parameters);
   checkConfiguration(drafts, resources);
   const actions = resourceActions(resources);

@@ -1,4 +1,5 @@
 import { envName, type Config } from '../config/config.js';
+import type { ConfigKey } from '../config/config-keys.js';
 
 /**
  * A resource a task needs open while it runs (a database session, an S3
@@ -16,6 +17,14 @@ export abstract class Resource {
    * (default 60 s). Raise it for a resource whose close commits a lot.
    */
   static closeTimeoutMs: number | undefined = undefined;
+
+  /**
+   * Every configuration key the resource reads, with what it is for, whether
+   * it is a secret and which key it is an alias of. `bigrays config` lists
+   * them, the logger masks the secret ones, and the resource reads aliases
+   * from the same list, so a key is described once, where it is used.
+   */
+  static configKeys: readonly ConfigKey[] = [];
 
   /**
    * The required keys missing from `config`. Override for rules such as
@@ -50,6 +59,7 @@ export abstract class Resource {
 export type ResourceClass<R extends Resource = Resource> = (new () => R) & {
   requiredConfig: readonly string[];
   closeTimeoutMs?: number;
+  configKeys?: readonly ConfigKey[];
   missingConfig(config: Config): string[];
   name: string;
 };

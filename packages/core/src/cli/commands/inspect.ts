@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { TaskClass } from '../../metadata/records.js';
 import { buildPlan } from '../../plan/planner.js';
 import type { Plan } from '../../plan/plan.js';
@@ -7,6 +7,8 @@ import { loadJob } from '../load-job.js';
 import { renderPlan } from '../render/plan-view.js';
 import { renderDot, renderMermaid } from '../render/graph-view.js';
 import { renderConfig } from '../render/config-view.js';
+import { discoverConfigKeys } from '../discover-config-keys.js';
+import { declaredConfigKeys } from '../../config/config-keys.js';
 import type { CommonOptions } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -35,8 +37,11 @@ export async function graphCommand(job: string, format: 'mermaid' | 'dot', commo
 }
 
 export async function configCommand(job: string | undefined): Promise<number> {
-  // Loading the job applies its BigraysConfig assignments, so their source shows as "code".
+  // The extension packages first, so their keys list in a fixed order whatever the job uses.
+  const folders = [...(job ? [dirname(resolve(job))] : []), process.cwd()];
+  await discoverConfigKeys(folders);
+  // Loading the job applies its BigraysConfig assignments, so their source shows as "code"; its @Requires declare its resources' keys.
   if (job) await loadJob(job, async () => new JobResult([], new Map(), 0));
-  process.stdout.write(`${renderConfig(Boolean(process.stdout.isTTY))}\n`);
+  process.stdout.write(`${renderConfig(Boolean(process.stdout.isTTY), declaredConfigKeys())}\n`);
   return EXIT.ok;
 }
