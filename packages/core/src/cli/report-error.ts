@@ -1,14 +1,13 @@
 import { BigraysError } from '../errors/errors.js';
 import { JobFailedError } from '../run/job-result.js';
 import { redact } from '../config/secrets.js';
+import { phaseOf } from '../errors/phases.js';
 import { EXIT } from './exit-codes.js';
 
-/** Kinds that mean "the job, its plan, its configuration or the command line is wrong; nothing ran". */
-const INVALID_KINDS = new Set(['usage', 'plan', 'task-interface', 'configuration', 'decorator']);
-
+/** A load or plan error means the command line, the job, its plan or its configuration is wrong and nothing ran. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof BigraysError || isBigraysLike(error)) {
-    return INVALID_KINDS.has((error as BigraysError).kind) ? EXIT.invalid : EXIT.taskFailed;
+    return phaseOf(error) === 'run' ? EXIT.taskFailed : EXIT.invalid;
   }
   return EXIT.taskFailed;
 }
