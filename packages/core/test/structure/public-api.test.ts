@@ -23,7 +23,7 @@ const USER_API = [
   // logging
   'getLogger', 'setLogLevel', 'LOG_LEVELS',
   // tables and export tasks, functional interface
-  'Dataset', 'DatasetWriter', 'JsonText', 'ToCSV', 'runTask', 'toCsv',
+  'Dataset', 'DatasetWriter', 'JsonText', 'ToCSV', 'ToParquet', 'runTask', 'toCsv', 'toParquet',
 ];
 
 /** Internals that must stay off every public entry point. */
