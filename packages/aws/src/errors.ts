@@ -5,8 +5,8 @@
  * @module
  */
 import { STATUS_CODES } from 'node:http';
-import { TaskError } from '@bigrays/core';
-import { currentTask, redact } from '@bigrays/core/plugin';
+import type { TaskError } from '@bigrays/core';
+import { errorMessage, redact, runningTaskError, runningTaskName } from '@bigrays/core/plugin';
 
 /** The error code of an AWS SDK error (`NoSuchKey`, `NotFound`, ...), or the error's name. */
 export function awsErrorCode(error: unknown): string | undefined {
@@ -21,10 +21,6 @@ export function awsErrorCode(error: unknown): string | undefined {
 export function httpStatusOf(error: unknown): number | undefined {
   const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
   return typeof status === 'number' ? status : undefined;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 const CREDENTIAL_CODES = new Set([
@@ -57,7 +53,7 @@ export function describeAwsError(error: unknown, service: 'S3' | 'SNS'): string 
   const code = awsErrorCode(error);
   const status = httpStatusOf(error);
   // The SDK wraps what is not an Error of its realm (a network error under a VM context) in this prefix.
-  let text = messageOf(error).trim().replace(/^AWS SDK error wrapper for (Error: )?/, '');
+  let text = errorMessage(error).trim().replace(/^AWS SDK error wrapper for (Error: )?/, '');
   // A response without a body (HEAD) leaves the SDK only the status.
   const unknown = !code || code === 'Unknown' || code === 'UnknownError';
   if (!text || text === code || text === 'UnknownError') text = status ? `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim() : 'no details';
@@ -77,13 +73,12 @@ export function describeAwsError(error: unknown, service: 'S3' | 'SNS'): string 
 
 /** The name errors of a helper carry: the running task's, or the resource's outside a task. */
 export function taskLabel(fallback: string): string {
-  return currentTask()?.task ?? fallback;
+  return runningTaskName(fallback);
 }
 
 /** A `TaskError` for the running task (or `fallback` outside one), with a redacted message. */
 export function taskError(fallback: string, message: string, options: { cause?: unknown; userError?: boolean } = {}): TaskError {
-  const task = taskLabel(fallback);
-  return new TaskError(task, redact(`${task}: ${message}`), options);
+  return runningTaskError(fallback, redact(message), options);
 }
 
 /** True when `error` comes from an aborted signal (ours or the SDK's), rather than a failure. */

@@ -15,6 +15,7 @@ import {
   tableInputKind,
   unsupportedInputError,
   type ParquetStreamOptions,
+  errorMessage,
 } from '@bigrays/core/plugin';
 import {
   taskSignal,
@@ -26,7 +27,7 @@ import {
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type { S3Client as SdkS3Client, ServerSideEncryption } from '@aws-sdk/client-s3';
 import type * as LibStorage from '@aws-sdk/lib-storage';
-import { awsErrorCode, describeAwsError, httpStatusOf, isUserFacingAwsError, messageOf, taskError } from './errors.js';
+import { awsErrorCode, describeAwsError, httpStatusOf, isUserFacingAwsError, taskError } from './errors.js';
 import { uploadCancelScope } from './cancel-scope.js';
 
 /** Default part size: 8 MiB (S3's minimum is 5 MiB; at most 10,000 parts). */
@@ -158,7 +159,7 @@ export async function runUpload(
     source = encodeTable(input, { format, compression, label, onProgress: progress.onEncoded, parquet: options.parquet });
   } catch (error) {
     // E.g. a Dataset deleted before this task ran.
-    throw taskError('S3Client', `cannot read the ${label}: ${messageOf(error)}`, { cause: error });
+    throw taskError('S3Client', `cannot read the ${label}: ${errorMessage(error)}`, { cause: error });
   }
 
   const stop = new AbortController();
@@ -200,7 +201,7 @@ export async function runUpload(
     upload = new Upload({ client: ctx.client, params, partSize, queueSize, leavePartsOnError: false });
   } catch (error) {
     source.destroy();
-    throw taskError('S3Client', `cannot upload to ${uri}: ${messageOf(error)}`, { cause: error });
+    throw taskError('S3Client', `cannot upload to ${uri}: ${errorMessage(error)}`, { cause: error });
   }
 
   // ---- stopping: the task's signal, or the resource closing
@@ -362,7 +363,7 @@ async function deleteQuietly(ctx: UploadContext, bucket: string, key: string, ve
 function uploadError(error: unknown, inputError: unknown, uri: string, bucket: string, label: string): Error {
   const nothing = 'nothing was written (the multipart upload was aborted)';
   if (inputError !== undefined) {
-    return taskError('S3Client', `reading the ${label} failed while uploading to ${uri}: ${messageOf(inputError)}; ${nothing}`, {
+    return taskError('S3Client', `reading the ${label} failed while uploading to ${uri}: ${errorMessage(inputError)}; ${nothing}`, {
       cause: inputError,
       userError: false,
     });

@@ -12,6 +12,10 @@
  *   running in this async context. A long operation reads `taskSignal()` (in
  *   `@bigrays/core`) and stops when it fires; `currentTask()?.run.onJobEnd`
  *   registers clean-up for the end of the job.
+ * - **Errors of helpers** (`runningTaskError`, `runningTaskName`,
+ *   `errorMessage`): a helper that fails (a resource method, an upload)
+ *   throws `runningTaskError(ResourceName, message, { cause })`, a
+ *   `TaskError` naming the task that called it, its cause attached.
  * - **Progress** (`CopyProgress`): counts rows/bytes of a copy and reports
  *   them, throttled, to the running task. Use it rather than calling
  *   `reportProgress` per chunk.
@@ -54,6 +58,10 @@ import 'reflect-metadata';
 // Task context and progress.
 export { currentTask, type TaskScope, type RunScope, type Progress } from './context/task-context.js';
 export { CopyProgress } from './data/copy-progress.js';
+
+// Errors of helpers: one way to word what was thrown, one TaskError for the running task.
+export { errorMessage } from './errors/message.js';
+export { runningTaskName, runningTaskError } from './context/task-error.js';
 
 // Declarations.
 export type { TaskContract, TemplateUse } from './metadata/task-contract.js';

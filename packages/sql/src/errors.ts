@@ -4,20 +4,19 @@
  *
  * @module
  */
-import { currentTask } from '@bigrays/core/plugin';
+import { runningTaskError, runningTaskName } from '@bigrays/core/plugin';
 import { TaskError } from '@bigrays/core';
 import { databaseName } from './drivers.js';
 import type { CompiledSql, Dialect } from './sql-text.js';
 
 /** The name of the task running now, or `SQLSession` outside a task. */
 export function taskLabel(): string {
-  return currentTask()?.task ?? 'SQLSession';
+  return runningTaskName('SQLSession');
 }
 
 /** A TaskError naming the running task: `Task: message`. */
 export function sqlTaskError(message: string, options: { cause?: unknown; userError?: boolean } = {}): TaskError {
-  const task = taskLabel();
-  return new TaskError(task, `${task}: ${message}`, { cause: options.cause, userError: options.userError ?? true });
+  return runningTaskError('SQLSession', message, { cause: options.cause, userError: options.userError ?? true });
 }
 
 interface DriverError {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from '../errors/message.js';
 
 /**
  * The compile cache of TypeScript jobs: `$TMPDIR/bigrays-jobs-<uid>`, one
@@ -56,7 +57,7 @@ export function prepareCacheDir(dir: string): string | undefined {
     chmodSync(dir, 0o700);
     return undefined;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(dir, errnoText(error), 'make its parent writable or set TMPDIR to another directory');
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw unusable(dir, errorMessage(error), 'make its parent writable or set TMPDIR to another directory');
   }
   const stat = lstatSync(dir);
   const uid = process.getuid?.();
@@ -69,7 +70,7 @@ export function prepareCacheDir(dir: string): string | undefined {
     for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
     chmodSync(dir, 0o700);
   } catch (error) {
-    throw unsafe(dir, `open to other users (mode ${mode}) and could not be emptied: ${errnoText(error)}`);
+    throw unsafe(dir, `open to other users (mode ${mode}) and could not be emptied: ${errorMessage(error)}`);
   }
   return `the compile cache ${dir} was open to other users (mode ${mode}): emptied it and made it private (0700)`;
 }
@@ -188,11 +189,7 @@ function unusable(dir: string, why: string, fix: string): CompileCacheError {
   return new CompileCacheError(`the compile cache ${dir} is not usable (${why}); the job was compiled in memory (not cached): ${fix}`);
 }
 
-export function errnoText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** Why writing into an existing, private cache dir failed, with the fix. */
 export function storeFailure(dir: string, error: unknown): CompileCacheError {
-  return unusable(dir, errnoText(error), 'free space there, make it writable, or set TMPDIR to another directory');
+  return unusable(dir, errorMessage(error), 'free space there, make it writable, or set TMPDIR to another directory');
 }

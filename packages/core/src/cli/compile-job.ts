@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { compileCacheDir, errnoText, freshModule, prepareCacheDir, pruneCache, storeFailure, storeModule } from './compile-cache.js';
+import { compileCacheDir, freshModule, prepareCacheDir, pruneCache, storeFailure, storeModule } from './compile-cache.js';
+import { errorMessage } from '../errors/message.js';
 
 /**
  * Compiles a TypeScript job (and the local files it imports) into one ES
@@ -31,7 +32,7 @@ export async function compileJob(jobPath: string): Promise<string> {
     if (note) warn(note);
   } catch (error) {
     cacheUsable = false;
-    warn(errnoText(error));
+    warn(errorMessage(error));
   }
   if (cacheUsable) {
     const cached = freshModule(dir, key, jobPath);
@@ -134,7 +135,7 @@ function keepImportMeta(): Plugin {
 
 function describeBuildFailure(error: unknown, base: string): string {
   const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
-  if (!errors?.length) return error instanceof Error ? error.message : String(error);
+  if (!errors?.length) return errorMessage(error);
   return errors
     .map((e) => (e.location ? `${resolve(base, e.location.file)}:${e.location.line}:${e.location.column}: ERROR: ${e.text}` : `ERROR: ${e.text}`))
     .join('\n');

@@ -2,6 +2,7 @@ import { BigraysError } from '../errors/errors.js';
 import { JobFailedError } from '../run/job-result.js';
 import { redact } from '../config/secrets.js';
 import { phaseOf } from '../errors/phases.js';
+import { errorMessage } from '../errors/message.js';
 import { EXIT } from './exit-codes.js';
 
 /** A load or plan error means the command line, the job, its plan or its configuration is wrong and nothing ran. */
@@ -17,12 +18,12 @@ export function exitCodeOf(error: unknown): number {
  * with `--log-level debug` (or lower).
  */
 export function formatError(error: unknown, debug: boolean): string {
-  const lines = [`bigrays: ${redact(messageOf(error))}`];
+  const lines = [`bigrays: ${redact(errorMessage(error))}`];
   if (error instanceof JobFailedError) {
     for (const e of error.errors) {
       lines.push(`  ✖ ${redact(e.message)}`);
       const cause = (e as { cause?: unknown }).cause;
-      if (cause !== undefined && !redact(e.message).includes(redact(messageOf(cause)))) lines.push(`    cause: ${redact(messageOf(cause))}`);
+      if (cause !== undefined && !redact(e.message).includes(redact(errorMessage(cause)))) lines.push(`    cause: ${redact(errorMessage(cause))}`);
     }
   }
   if (debug) {
@@ -36,10 +37,6 @@ export function formatError(error: unknown, debug: boolean): string {
     lines.push('  (run with --log-level debug for the stack trace)');
   }
   return lines.join('\n');
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** An error from another copy of @bigrays/core (instanceof fails across copies). */

@@ -1,4 +1,5 @@
 import { ResourceError } from '../errors/errors.js';
+import { errorMessage } from '../errors/message.js';
 import { effectiveConfig } from '../config/config.js';
 import { redact, scrubError } from '../config/secrets.js';
 import type { Resource } from '../resources/resource.js';
@@ -40,7 +41,7 @@ export class ResourceManager {
       await instance.open(effectiveConfig(use.overrides));
     } catch (error) {
       await Promise.resolve().then(() => instance.close(error)).catch(() => undefined);
-      throw new ResourceError(use.resource.name, `could not open ${use.resource.name}: ${redact(messageOf(error))}`, {
+      throw new ResourceError(use.resource.name, `could not open ${use.resource.name}: ${redact(errorMessage(error))}`, {
         cause: scrubError(error),
         userError: true,
       });
@@ -79,7 +80,7 @@ export class ResourceManager {
       }
     } catch (closeError) {
       this.closeErrors.push(
-        new ResourceError(open.use.resource.name, `${open.use.resource.name} failed to close: ${redact(messageOf(closeError))}`, {
+        new ResourceError(open.use.resource.name, `${open.use.resource.name} failed to close: ${redact(errorMessage(closeError))}`, {
           cause: scrubError(closeError),
           userError: false,
         }),
@@ -112,8 +113,4 @@ function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
 
 function formatMs(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,8 @@ import type { Plan, PlannedTask } from '../plan/plan.js';
 import type { Resource } from '../resources/resource.js';
 import { JobResult, type TaskReport } from './job-result.js';
 import type { RunObserver } from './events.js';
-import { ResourceManager, messageOf } from './resource-manager.js';
+import { ResourceManager } from './resource-manager.js';
+import { errorMessage } from '../errors/message.js';
 import { trapSignals } from './signals.js';
 import { trapProcessFaults, type FaultOrigin } from './process-faults.js';
 import { withTaskScope, type Progress, type RunScope, type TaskScope } from '../context/task-context.js';
@@ -142,11 +143,11 @@ class Run {
   private fault(error: unknown, origin: FaultOrigin): void {
     const running = this.running;
     if (running && !running.controller.signal.aborted) {
-      running.controller.abort(new TaskError(running.task, `${running.task} failed: ${origin}: ${redact(messageOf(error))}`, { cause: scrubError(error) }));
+      running.controller.abort(new TaskError(running.task, `${running.task} failed: ${origin}: ${redact(errorMessage(error))}`, { cause: scrubError(error) }));
       return;
     }
-    activeLogger('debug')?.debug(`${origin} while no task was running: ${redact(messageOf(error))}`);
-    if (!running) this.faults.push(new TaskError('job', `${origin} outside any task: ${redact(messageOf(error))}`, { cause: scrubError(error) }));
+    activeLogger('debug')?.debug(`${origin} while no task was running: ${redact(errorMessage(error))}`);
+    if (!running) this.faults.push(new TaskError('job', `${origin} outside any task: ${redact(errorMessage(error))}`, { cause: scrubError(error) }));
   }
 
   private interruption(): InterruptedError | undefined {
@@ -189,7 +190,7 @@ class Run {
         if (attempt <= retries && !interrupted) {
           const delayMs = baseDelay * 2 ** (attempt - 1);
           this.emit({ type: 'task-retry', task: step.name, attempt, delayMs, error });
-          activeLogger('debug')?.debug(`task ${step.name} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${redact(messageOf(error))}`);
+          activeLogger('debug')?.debug(`task ${step.name} failed (attempt ${attempt}), retrying in ${delayMs} ms: ${redact(errorMessage(error))}`);
           // A retry starts on a freshly opened resource: what the failed attempt began is rolled back, not committed later.
           await this.manager.close(error);
           await sleep(delayMs, this.interrupt.signal);
@@ -259,7 +260,7 @@ class Run {
       try {
         await cleanup();
       } catch (error) {
-        activeLogger('warn')?.warn(`cleanup after the job failed: ${redact(messageOf(error))}`);
+        activeLogger('warn')?.warn(`cleanup after the job failed: ${redact(errorMessage(error))}`);
       }
     }
     this.cleaningUp = false;
@@ -273,7 +274,7 @@ function skipped(step: PlannedTask, reason: string): TaskReport {
 function asTaskError(task: string, error: unknown): TaskError {
   if (error instanceof TaskError && error.task === task) return error;
   const userError = error instanceof BigraysError ? error.userError : false;
-  return new TaskError(task, `${task} failed: ${redact(messageOf(error))}`, { cause: scrubError(error), userError });
+  return new TaskError(task, `${task} failed: ${redact(errorMessage(error))}`, { cause: scrubError(error), userError });
 }
 
 function formatMs(ms: number): string {

@@ -15,6 +15,7 @@ import { describeValue, tableInputKind, unsupportedInputError } from '../data/ta
 import { encodeTable, formatProblem, type TableCompression, type TableFormat } from '../formats/encode.js';
 import type { ParquetStreamOptions } from '../formats/parquet/write.js';
 import { TaskError } from '../errors/errors.js';
+import { errorMessage } from '../errors/message.js';
 import { currentTask, taskSignal, type Progress } from '../context/task-context.js';
 import { trackSpoolFile, untrackSpoolFile } from '../data/spool-files.js';
 import { CopyProgress } from '../data/copy-progress.js';
@@ -113,7 +114,7 @@ export class ToCSV {
         await rm(temp, { force: true });
         untrackSpoolFile(temp);
         if (signal.aborted) throw err;
-        throw new TaskError(task, `${task}: writing ${target} failed: ${messageOf(err)}`, { cause: err, userError: false });
+        throw new TaskError(task, `${task}: writing ${target} failed: ${errorMessage(err)}`, { cause: err, userError: false });
       }
     } else {
       await this.#writeStream(task, target, temp, progress, signal);
@@ -142,7 +143,7 @@ export class ToCSV {
       });
     } catch (err) {
       // E.g. a Dataset deleted before this task ran.
-      throw new TaskError(task, `${task}: cannot read the input: ${messageOf(err)}`, { cause: err });
+      throw new TaskError(task, `${task}: cannot read the input: ${errorMessage(err)}`, { cause: err });
     }
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, cb) {
@@ -161,7 +162,7 @@ export class ToCSV {
       await rm(temp, { force: true });
       untrackSpoolFile(temp);
       if (signal.aborted) throw err;
-      throw new TaskError(task, `${task}: writing ${target} failed: ${messageOf(err)}`, { cause: err, userError: false });
+      throw new TaskError(task, `${task}: writing ${target} failed: ${errorMessage(err)}`, { cause: err, userError: false });
     }
   }
 
@@ -209,7 +210,7 @@ export class ToCSV {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') throw existsError(task, target);
       if (!LINK_UNSUPPORTED.has(code ?? '')) {
-        throw new TaskError(task, `${task}: cannot create ${target}: ${messageOf(err)}`, { cause: err });
+        throw new TaskError(task, `${task}: cannot create ${target}: ${errorMessage(err)}`, { cause: err });
       }
       // No hard links on this file system: COPYFILE_EXCL still never replaces a file, though not atomically.
       try {
@@ -217,7 +218,7 @@ export class ToCSV {
       } catch (copyErr) {
         if ((copyErr as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(task, target);
         await rm(target, { force: true });
-        throw new TaskError(task, `${task}: cannot create ${target}: ${messageOf(copyErr)}`, { cause: copyErr });
+        throw new TaskError(task, `${task}: cannot create ${target}: ${errorMessage(copyErr)}`, { cause: copyErr });
       }
     }
   }
@@ -283,7 +284,7 @@ async function fsStep(task: string, what: string, fn: () => Promise<unknown>): P
   try {
     await fn();
   } catch (err) {
-    throw new TaskError(task, `${task}: cannot ${what}: ${messageOf(err)}`, { cause: err });
+    throw new TaskError(task, `${task}: cannot ${what}: ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -294,8 +295,4 @@ function closed(out: WriteStream): Promise<void> {
     out.once('close', resolve);
     out.destroy();
   });
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

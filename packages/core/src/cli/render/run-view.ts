@@ -3,6 +3,7 @@ import type { TaskReport } from '../../run/job-result.js';
 import { redact } from '../../config/secrets.js';
 import { formatDuration, formatVolume, palette } from './format.js';
 import { renderSummary } from './summary.js';
+import { errorMessage } from '../../errors/message.js';
 
 type State = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'planned';
 
@@ -154,5 +155,5 @@ export class RunView {
 }
 
 function message(error: unknown): string {
-  return redact(error instanceof Error ? error.message : String(error));
+  return redact(errorMessage(error));
 }

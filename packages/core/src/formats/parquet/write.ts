@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import type { CsvProgress } from '../../data/csv-writer.js';
 import { tableSource } from '../table-source.js';
 import { chooseParquetType, isParquetColumnType, planColumn, type ParquetColumnPlan, type ParquetColumnType } from './schema.js';
+import { errorMessage } from '../../errors/message.js';
 
 /** Options of {@link parquetStream}. */
 export interface ParquetStreamOptions {
@@ -154,7 +155,7 @@ async function* parquetChunks(input: unknown, rowGroupSize: number, options: Par
 }
 
 function valueError(plan: ParquetColumnPlan, row: number, cause: unknown): TypeError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = errorMessage(cause);
   return new TypeError(
     `column '${plan.name}', row ${row}: ${reason}, so it does not fit the column's Parquet type ${plan.type}; ` +
       `declare the column's type, e.g. \`types = { ${JSON.stringify(plan.name)}: '${suggestion(plan.type)}' }\``,
