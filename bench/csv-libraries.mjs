@@ -29,7 +29,7 @@ import { StringDecoder } from 'node:string_decoder';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const distDir = process.env.CORE_DIST ?? join(root, 'packages', 'core', 'dist');
-const { rowsToCsvStream, parseCsvBatches, parseCsvString, encodeCsvValue } = await import(pathToFileURL(join(distDir, 'data', 'index.js')).href);
+const { rowsToCsvStream, parseCsvBatches, parseCsvString, encodeCsvValue } = await import(pathToFileURL(join(distDir, 'plugin.js')).href);
 // The libraries are devDependencies of the repository root, not of any package.
 const require = createRequire(join(root, 'package.json'));
 const { Parser: Json2csvParser } = require('@json2csv/plainjs');

@@ -97,13 +97,6 @@ export function dsnSecrets(value: string): string[] {
   return [...new Set(found)].filter((v) => v.length >= MIN_SECRET_LENGTH);
 }
 
-/** The password inside a URL-style DSN, if any (decoded). */
-export function dsnPassword(dsn: string | undefined): string | undefined {
-  if (!dsn) return undefined;
-  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^]*)@/i.exec(dsn);
-  return match?.[1] ? decode(match[1]) : undefined;
-}
-
 /** The value as it may be shown: a secret's masked whole, a DSN's passwords and secret options masked. */
 export function displayValue(key: string, value: string): string {
   if (isSecretKey(key)) return MASK;

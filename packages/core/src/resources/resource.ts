@@ -1,4 +1,4 @@
-import { envName, type Config } from '../config/config.js';
+import type { Config } from '../config/config.js';
 import type { ConfigKey } from '../config/config-keys.js';
 
 /**
@@ -63,6 +63,3 @@ export type ResourceClass<R extends Resource = Resource> = (new () => R) & {
   missingConfig(config: Config): string[];
   name: string;
 };
-
-/** The `BIGRAYS_*` variable names for config keys. */
-export const envNames = (keys: readonly string[]): string[] => keys.map(envName);

@@ -16,7 +16,7 @@ import { encodeTable, formatProblem, type TableCompression, type TableFormat } f
 import type { ParquetStreamOptions } from '../formats/parquet/write.js';
 import { TaskError } from '../errors/errors.js';
 import { errorMessage } from '../errors/message.js';
-import { currentTask, taskSignal, type Progress } from '../context/task-context.js';
+import { currentTask, taskSignal } from '../context/task-context.js';
 import { trackSpoolFile, untrackSpoolFile } from '../data/spool-files.js';
 import { CopyProgress } from '../data/copy-progress.js';
 
