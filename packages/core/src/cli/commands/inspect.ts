@@ -1,9 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
-import type { TaskClass } from '../../metadata/records.js';
-import { buildPlan } from '../../plan/planner.js';
-import type { Plan } from '../../plan/plan.js';
 import { JobResult } from '../../run/job-result.js';
 import { loadJob } from '../load-job.js';
+import { planJob } from '../plan-job.js';
 import { renderPlan } from '../render/plan-view.js';
 import { renderDot, renderMermaid } from '../render/graph-view.js';
 import { renderConfig } from '../render/config-view.js';
@@ -12,26 +10,16 @@ import { declaredConfigKeys } from '../../config/config-keys.js';
 import type { CommonOptions } from '../args.js';
 import { EXIT } from '../exit-codes.js';
 
-/** Loads a job without running it and plans it (a `bigraysRun(A, B)` in the module picks the tasks). */
-async function planJob(job: string, common: CommonOptions): Promise<Plan> {
-  let requested: readonly TaskClass[] = [];
-  await loadJob(job, async (tasks) => {
-    requested = tasks;
-    return new JobResult([], new Map(), 0);
-  });
-  return buildPlan({ tasks: requested, parameters: common.params });
-}
-
 const label = (job: string) => relative(process.cwd(), job) || job;
 
 export async function planCommand(job: string, common: CommonOptions): Promise<number> {
-  const plan = await planJob(job, common);
+  const plan = await planJob(job, { parameters: common.params });
   process.stdout.write(`${renderPlan(plan, label(job), Boolean(process.stdout.isTTY))}\n`);
   return EXIT.ok;
 }
 
 export async function graphCommand(job: string, format: 'mermaid' | 'dot', common: CommonOptions): Promise<number> {
-  const plan = await planJob(job, common);
+  const plan = await planJob(job, { parameters: common.params });
   process.stdout.write(`${format === 'dot' ? renderDot(plan) : renderMermaid(plan)}\n`);
   return EXIT.ok;
 }

@@ -2,10 +2,10 @@ import { relative } from 'node:path';
 import type { TaskClass } from '../../metadata/records.js';
 import { runJob } from '../../run/bigrays-run.js';
 import { JobFailedError, type JobResult } from '../../run/job-result.js';
-import { buildPlan } from '../../plan/planner.js';
 import { signalExitCode } from '../../run/signals.js';
 import { JobLoadError, JobModuleError, loadJob } from '../load-job.js';
 import { formatError } from '../report-error.js';
+import { planJob } from '../plan-job.js';
 import { LOG_LEVELS } from '../../logging/logger.js';
 import { RunView } from '../render/run-view.js';
 import { renderPlan } from '../render/plan-view.js';
@@ -20,12 +20,7 @@ export async function runCommand(command: RunCommand): Promise<number> {
   const selection = (tasks: readonly TaskClass[]) => ({ tasks, only, from, parameters: common.params });
 
   if (dryRun) {
-    let requested: readonly TaskClass[] = [];
-    await loadJob(job, async (tasks) => {
-      requested = tasks;
-      return dryRunResult();
-    });
-    const plan = buildPlan(selection(requested));
+    const plan = await planJob(job, { only, from, parameters: common.params });
     process.stdout.write(`${renderPlan(plan, relative(process.cwd(), job) || job, Boolean(process.stdout.isTTY))}\n\ndry run: nothing ran\n`);
     return EXIT.ok;
   }
@@ -54,9 +49,4 @@ export async function runCommand(command: RunCommand): Promise<number> {
   }
   if (result.interrupted) return signalExitCode(result.interrupted);
   return result.ok ? EXIT.ok : EXIT.taskFailed;
-}
-
-async function dryRunResult(): Promise<JobResult> {
-  const { JobResult } = await import('../../run/job-result.js');
-  return new JobResult([], new Map(), 0);
 }
