@@ -17,6 +17,7 @@ import {
 import {
   StrictTextDecoder,
   TextDecodeError,
+  ProgressThrottle,
   currentTask,
   parseCsvBatches,
   textEncoding,
@@ -27,7 +28,6 @@ import { maybeGunzip, type FromS3Decompress } from './formats/decompress.js';
 import { jsonlRows, parquetObjectRows } from './formats/read-rows.js';
 import type { ServerSideEncryptionSetting } from './upload.js';
 
-const PROGRESS_INTERVAL_MS = 100;
 
 /**
  * Base class of tasks that work with S3 through the SDK: `run` receives the
@@ -314,17 +314,13 @@ async function csvRows(source: AsyncIterable<string>, progress: ReturnType<typeo
 function progressReporter(track: { bytes: boolean; rows: boolean }): { add(bytes: number, rows: number): void; done(): void } {
   const scope = currentTask();
   const totals: Required<Progress> = { bytes: 0, rows: 0 };
-  let last = 0;
+  const throttle = new ProgressThrottle();
   const send = () => scope?.report({ ...(track.bytes ? { bytes: totals.bytes } : {}), ...(track.rows ? { rows: totals.rows } : {}) });
   return {
     add(bytes, rows) {
       totals.bytes += bytes;
       totals.rows += rows;
-      const now = Date.now();
-      if (now - last >= PROGRESS_INTERVAL_MS) {
-        last = now;
-        send();
-      }
+      if (throttle.due()) send();
     },
     done: send,
   };

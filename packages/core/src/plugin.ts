@@ -18,7 +18,8 @@
  *   `TaskError` naming the task that called it, its cause attached.
  * - **Progress** (`CopyProgress`): counts rows/bytes of a copy and reports
  *   them, throttled, to the running task. Use it rather than calling
- *   `reportProgress` per chunk.
+ *   `reportProgress` per chunk; other running totals ask one
+ *   `ProgressThrottle` (every 100 ms) when to report.
  * - **Table inputs** (`tableInputKind`, `toCsvReadable`, `describeValue`,
  *   `unsupportedInputError`, `contentTypeOf`, `ACCEPTED_INPUTS`): one rule for
  *   what an export task accepts as its `input` (rows, `Dataset`, text, bytes,
@@ -58,6 +59,7 @@ import 'reflect-metadata';
 // Task context and progress.
 export { currentTask, type TaskScope, type RunScope, type Progress } from './context/task-context.js';
 export { CopyProgress } from './data/copy-progress.js';
+export { ProgressThrottle, PROGRESS_INTERVAL_MS } from './context/progress-throttle.js';
 
 // Errors of helpers: one way to word what was thrown, one TaskError for the running task.
 export { errorMessage } from './errors/message.js';

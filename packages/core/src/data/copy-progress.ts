@@ -1,7 +1,6 @@
 import type { Progress } from '../context/task-context.js';
+import { ProgressThrottle } from '../context/progress-throttle.js';
 import { Dataset } from './dataset.js';
-
-const INTERVAL_MS = 100;
 
 /**
  * Progress of copying a table input out as bytes (to a file, to S3): bytes
@@ -11,7 +10,7 @@ const INTERVAL_MS = 100;
  */
 export class CopyProgress {
   private rows: number | undefined;
-  private last = 0;
+  private readonly throttle = new ProgressThrottle();
   /** Bytes copied so far. */
   bytes = 0;
 
@@ -36,9 +35,7 @@ export class CopyProgress {
   }
 
   report(done: boolean): void {
-    const now = Date.now();
-    if (!done && now - this.last < INTERVAL_MS) return;
-    this.last = now;
+    if (!this.throttle.due() && !done) return;
     const progress: Progress = { bytes: this.bytes };
     const dataset = this.input instanceof Dataset ? this.input : undefined;
     if (dataset) {

@@ -13,6 +13,7 @@
 import { Readable } from 'node:stream';
 import { ChunkBuilder } from './chunk-builder.js';
 import { JsonText } from './json-exact.js';
+import { ProgressThrottle } from '../context/progress-throttle.js';
 
 /** A table row: column name to value. */
 export type Row = Record<string, unknown>;
@@ -258,7 +259,6 @@ export const COLUMN_SAMPLE_ROWS = 1000;
 export type CsvSourceRow = Row | readonly unknown[];
 
 const DEFAULT_CHUNK = 64 * 1024;
-const PROGRESS_INTERVAL_MS = 100;
 
 /**
  * Streams rows as CSV bytes (UTF-8, `\n` line ends, header first unless
@@ -288,7 +288,7 @@ class CsvRowStream extends Readable {
   private readonly onProgress: ((p: CsvProgress) => void) | undefined;
   private rows = 0;
   private bytes = 0;
-  private lastReport = 0;
+  private readonly throttle = new ProgressThrottle();
   /** Rows of an iterable held back until its columns are decided (the first COLUMN_SAMPLE_ROWS). */
   private sample: Row[] | undefined;
   /** Set when the columns were inferred from a sample: every later row's keys must be among them. */
@@ -440,13 +440,7 @@ class CsvRowStream extends Readable {
     const buf = this.chunk.take();
     if (buf === undefined) return true;
     this.bytes += buf.length;
-    if (this.onProgress !== undefined) {
-      const now = Date.now();
-      if (now - this.lastReport >= PROGRESS_INTERVAL_MS) {
-        this.lastReport = now;
-        this.onProgress({ rows: this.rows, bytes: this.bytes });
-      }
-    }
+    if (this.onProgress !== undefined && this.throttle.due()) this.onProgress({ rows: this.rows, bytes: this.bytes });
     return this.push(buf);
   }
 
