@@ -25,7 +25,7 @@ async function noTable(ctx: CaseContext): Promise<void> {
 }
 
 const openFailed = (detail: string) => `bigrays: job failed (failed: Pull; skipped: Export)\n  ✖ Pull failed: could not open SQLSession: ${detail}`;
-const SCHEMES = 'postgres://, postgresql://, mysql://, mariadb://, sqlite:<path>, sqlite::memory:';
+const SCHEMES = 'postgres://, postgresql://, mysql://, mariadb://, sqlite:<path>, sqlite::memory:, redshift://';
 
 export const CASES: CorpusCase[] = [
   {
