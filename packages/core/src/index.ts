@@ -26,6 +26,7 @@ export {
   TaskError,
   InterruptedError,
   UsageError,
+  StateError,
   type BigraysErrorKind,
 } from './errors/errors.js';
 export { JobFailedError, JobResult, type TaskReport, type TaskStatus } from './run/job-result.js';

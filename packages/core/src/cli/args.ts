@@ -7,9 +7,29 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'config'; job?: string; common: CommonOptions }
-  | { kind: 'plan'; job: string; common: CommonOptions }
+  | { kind: 'plan'; job: string; common: CommonOptions; ledger: LedgerFlags }
   | { kind: 'graph'; job: string; format: 'mermaid' | 'dot'; common: CommonOptions }
-  | { kind: 'run'; job: string; only?: string[]; from?: string; dryRun: boolean; common: CommonOptions };
+  | { kind: 'run'; job: string; only?: string[]; from?: string; dryRun: boolean; common: CommonOptions; ledger: LedgerFlags };
+
+/** The run-ledger flags of a run (and of `plan --resume`). */
+export interface LedgerFlags {
+  /** `--resume` (true) or `--resume <runId>`. */
+  resume?: true | string;
+  fullRefresh?: boolean;
+  allowConcurrent?: boolean;
+}
+
+/** `--resume <runId>`: the value is optional, so a following run id (no dot or slash, unlike a job file) is taken as it. */
+function splitResume(argv: readonly string[]): { args: string[]; runId?: string } {
+  const args = [...argv];
+  const at = args.indexOf('--resume');
+  const next = at < 0 ? undefined : args[at + 1];
+  if (next !== undefined && /^[\w-]+$/.test(next) && !next.startsWith('-') && !SUBCOMMANDS.has(next)) {
+    args.splice(at + 1, 1);
+    return { args, runId: next };
+  }
+  return { args };
+}
 
 export interface CommonOptions {
   params: Record<string, string>;
@@ -21,9 +41,10 @@ const SUBCOMMANDS = new Set(['plan', 'graph', 'config', 'run']);
 /** Parses the command line; throws `UsageError` with the fix for anything it does not understand. */
 export function parseCommand(argv: readonly string[]): Command {
   let parsed;
+  const { args: argList, runId: resumeRun } = splitResume(argv);
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: argList,
       allowPositionals: true,
       strict: true,
       options: {
@@ -31,6 +52,9 @@ export function parseCommand(argv: readonly string[]): Command {
         only: { type: 'string', multiple: true },
         from: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        resume: { type: 'boolean' },
+        'full-refresh': { type: 'boolean' },
+        'allow-concurrent': { type: 'boolean' },
         'log-level': { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -59,20 +83,26 @@ export function parseCommand(argv: readonly string[]): Command {
     }
   };
   if (sub !== 'graph') rejectFor(sub, { format: values.format });
-  if (sub !== 'run') rejectFor(sub, { only: values.only, from: values.from, 'dry-run': values['dry-run'] });
+  if (sub !== 'run') rejectFor(sub, { only: values.only, from: values.from, 'dry-run': values['dry-run'], 'full-refresh': values['full-refresh'], 'allow-concurrent': values['allow-concurrent'] });
+  if (sub !== 'run' && sub !== 'plan') rejectFor(sub, { resume: values.resume });
+  const ledger: LedgerFlags = {
+    ...(values.resume ? { resume: resumeRun ?? true } : {}),
+    ...(values['full-refresh'] ? { fullRefresh: true } : {}),
+    ...(values['allow-concurrent'] ? { allowConcurrent: true } : {}),
+  };
 
   if (sub === 'config') {
     if (args.length > 1) throw new UsageError(`bigrays config takes at most one job file, got: ${args.join(' ')}`);
     return { kind: 'config', job: args[0], common };
   }
   const job = requireJob(sub, args);
-  if (sub === 'plan') return { kind: 'plan', job, common };
+  if (sub === 'plan') return { kind: 'plan', job, common, ledger };
   if (sub === 'graph') {
     const format = values.format ?? 'mermaid';
     if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format ${format}: use mermaid or dot`);
     return { kind: 'graph', job, format, common };
   }
-  return { kind: 'run', job, only, from: values.from, dryRun: values['dry-run'] ?? false, common };
+  return { kind: 'run', job, only, from: values.from, dryRun: values['dry-run'] ?? false, common, ledger };
 }
 
 function requireJob(command: string, args: readonly string[]): string {

@@ -32,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'run':
         return await runCommand(command);
       case 'plan':
-        return await planCommand(command.job, command.common);
+        return await planCommand(command.job, command.common, command.ledger);
       case 'graph':
         return await graphCommand(command.job, command.format, command.common);
       case 'config':

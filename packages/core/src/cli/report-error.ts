@@ -4,7 +4,7 @@ import { redact } from '../config/secrets.js';
 import { EXIT } from './exit-codes.js';
 
 /** Kinds that mean "the job, its plan, its configuration or the command line is wrong; nothing ran". */
-const INVALID_KINDS = new Set(['usage', 'plan', 'task-interface', 'configuration', 'decorator']);
+const INVALID_KINDS = new Set(['usage', 'plan', 'task-interface', 'configuration', 'decorator', 'state']);
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof BigraysError || isBigraysLike(error)) {

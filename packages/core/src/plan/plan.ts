@@ -1,5 +1,6 @@
 import type { TaskClass, TaskOptions } from '../metadata/records.js';
 import type { ResourceClass } from '../resources/resource.js';
+import type { CheckpointRef } from '../state/ledger.js';
 
 /** A resource opening: which class, with which per-task overrides. */
 export interface ResourceUse {
@@ -32,10 +33,36 @@ export interface PlannedTask {
   readonly resolved: Readonly<Record<string, unknown>>;
   /** The instance the runner will use (attributes are read at plan time). */
   readonly instance: Record<string, unknown>;
+  /** With `--resume`: whether the task's output is restored from the resumed run or the task runs, and why. */
+  readonly resume?: ResumeDecision;
+}
+
+/** A checkpoint in the ledger: which run wrote it, and where it is. */
+export interface CheckpointSource {
+  readonly runId: string;
+  readonly checkpoint: CheckpointRef;
+}
+
+/** What `--resume` does with one task. */
+export type ResumeDecision =
+  | { readonly action: 'restore'; readonly reason: string; readonly from: CheckpointSource }
+  | { readonly action: 'run'; readonly reason: string };
+
+/** An upstream task outside the run (`--from`/`--only`) whose output comes from a checkpoint. */
+export interface RestoredInput {
+  readonly taskClass: TaskClass;
+  readonly name: string;
+  readonly from: CheckpointSource;
+  /** The planned tasks that take it as an input. */
+  readonly neededBy: readonly string[];
 }
 
 /** A validated, ordered plan. Nothing in it can fail for a reason the planner checks. */
 export interface Plan {
   readonly tasks: readonly PlannedTask[];
   readonly parameters: Readonly<Record<string, string>>;
+  /** The run this one resumes (`--resume`). */
+  readonly resumeOf?: string;
+  /** Upstream outputs restored from checkpoints before the first task (`--from`/`--only`). */
+  readonly restoredInputs?: readonly RestoredInput[];
 }

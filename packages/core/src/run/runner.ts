@@ -13,6 +13,7 @@ import { countsOf } from './counts.js';
 import { recordOutput } from './outputs.js';
 import { activeLogger } from '../logging/logger.js';
 import { startSpoolSweep } from '../data/spool-files.js';
+import type { RunRecorder } from './recorder.js';
 
 /** How a run behaves around the plan. */
 export interface RunOptions {
@@ -37,6 +38,8 @@ export interface RunOptions {
    * set its own with `static closeTimeoutMs`. Default 60 s.
    */
   closeTimeoutMs?: number;
+  /** The run ledger's hooks: restore checkpointed outputs, record each task (set by `runJob`). */
+  recorder?: RunRecorder;
 }
 
 const DEFAULT_ABORT_GRACE_MS = 5000;
@@ -64,6 +67,7 @@ export async function executePlan(plan: Plan, options: RunOptions = {}): Promise
     options.deferCleanup ?? false,
     options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS,
     options.closeTimeoutMs,
+    options.recorder,
   ).execute();
 }
 
@@ -90,6 +94,7 @@ class Run {
     private readonly deferCleanup: boolean,
     private readonly abortGraceMs: number,
     closeTimeoutMs: number | undefined,
+    private readonly recorder?: RunRecorder,
   ) {
     this.manager = new ResourceManager(emit, closeTimeoutMs);
   }
@@ -106,10 +111,12 @@ class Run {
     const reports: TaskReport[] = [];
     let failure: unknown;
     try {
+      await this.restoreInputs();
       for (const [index, step] of this.plan.tasks.entries()) {
         const skip = this.skipReason(step, failure !== undefined);
-        const report = skip ? skipped(step, skip) : await this.runStep(step, index);
+        const report = skip ? skipped(step, skip) : ((await this.restoreStep(step, index)) ?? (await this.runStep(step, index)));
         reports.push(report);
+        await this.recorder?.taskEnded(step, index, report, this.outputs.get(step.taskClass));
         this.emit({ type: 'task-end', task: step.name, index, report });
         if (report.status === 'failed' && failure === undefined) failure = report.error;
         // A failed task's resource is closed at once (rolling back what it began); a later task reopens it.
@@ -122,7 +129,14 @@ class Run {
       untrapFaults?.();
     }
     const signal = this.interruption()?.signal;
-    const result = new JobResult(reports, this.outputs, performance.now() - this.started, [...this.manager.closeErrors, ...this.faults], signal);
+    const result = new JobResult(
+      reports,
+      this.outputs,
+      performance.now() - this.started,
+      [...this.manager.closeErrors, ...this.faults],
+      signal,
+      this.recorder?.runId,
+    );
     this.emit({ type: 'job-end', result });
     if (signal && this.signalPolicy === 'reraise') trap?.reraise(signal);
     return result;
@@ -160,6 +174,35 @@ class Run {
     const missing = step.inputs.find((input) => !this.outputs.has(input.upstream));
     if (missing) return `its input ${missing.upstreamName} has no output`;
     return undefined;
+  }
+
+  /** `--from`/`--only`: upstream outputs from the ledger's checkpoints. One that cannot be restored skips the tasks needing it. */
+  private async restoreInputs(): Promise<void> {
+    for (const input of this.plan.restoredInputs ?? []) {
+      if (!this.recorder) break;
+      try {
+        this.outputs.set(input.taskClass, await this.recorder.restore(input.from, this.scope));
+      } catch (error) {
+        activeLogger('warn')?.warn(`${input.name}: ${messageOf(error)}; ${input.neededBy.join(', ')} cannot run without its output`);
+      }
+    }
+  }
+
+  /** `--resume`: a task that succeeded in the resumed run gets its checkpointed output instead of running. */
+  private async restoreStep(step: PlannedTask, index: number): Promise<TaskReport | undefined> {
+    if (step.resume?.action !== 'restore' || !this.recorder) return undefined;
+    const started = performance.now();
+    let output: unknown;
+    try {
+      output = await this.recorder.restore(step.resume.from, this.scope);
+    } catch (error) {
+      activeLogger('warn')?.warn(`${step.name}: ${messageOf(error)}; it runs again`);
+      return undefined;
+    }
+    this.outputs.set(step.taskClass, output);
+    recordOutput(step.taskClass, output);
+    const counts = countsOf(output, {});
+    return { name: step.name, status: 'succeeded', durationMs: performance.now() - started, attempts: 0, ...counts, restoredFrom: step.resume.from.runId };
   }
 
   private async runStep(step: PlannedTask, index: number): Promise<TaskReport> {

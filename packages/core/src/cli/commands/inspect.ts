@@ -7,7 +7,9 @@ import { loadJob } from '../load-job.js';
 import { renderPlan } from '../render/plan-view.js';
 import { renderDot, renderMermaid } from '../render/graph-view.js';
 import { renderConfig } from '../render/config-view.js';
-import type { CommonOptions } from '../args.js';
+import type { CommonOptions, LedgerFlags } from '../args.js';
+import { planWithLedger } from '../../state/plan-with-ledger.js';
+import { renderLedgerPlan } from '../render/ledger-plan-view.js';
 import { EXIT } from '../exit-codes.js';
 
 /** Loads a job without running it and plans it (a `bigraysRun(A, B)` in the module picks the tasks). */
@@ -20,11 +22,22 @@ async function planJob(job: string, common: CommonOptions): Promise<Plan> {
   return buildPlan({ tasks: requested, parameters: common.params });
 }
 
+/** `bigrays plan <job> --resume`: the plan of the resumed run, with each task's skip/restore/re-run decision. */
+async function planResume(job: string, common: CommonOptions, ledger: LedgerFlags): Promise<Plan> {
+  let requested: readonly TaskClass[] = [];
+  await loadJob(job, async (tasks) => {
+    requested = tasks;
+    return new JobResult([], new Map(), 0);
+  });
+  return planWithLedger({ tasks: requested, parameters: common.params, jobFile: job, ...ledger });
+}
+
 const label = (job: string) => relative(process.cwd(), job) || job;
 
-export async function planCommand(job: string, common: CommonOptions): Promise<number> {
-  const plan = await planJob(job, common);
-  process.stdout.write(`${renderPlan(plan, label(job), Boolean(process.stdout.isTTY))}\n`);
+export async function planCommand(job: string, common: CommonOptions, ledger: LedgerFlags = {}): Promise<number> {
+  const plan = ledger.resume ? await planResume(job, common, ledger) : await planJob(job, common);
+  const text = [renderPlan(plan, label(job), Boolean(process.stdout.isTTY)), renderLedgerPlan(plan)].filter(Boolean).join('\n\n');
+  process.stdout.write(`${text}\n`);
   return EXIT.ok;
 }
 
