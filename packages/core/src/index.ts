@@ -42,7 +42,7 @@ export { Resource, type ResourceClass } from './resources/resource.js';
 export type { TaskContract, TemplateUse } from './tasks/task-contract.js';
 
 export { buildPlan, type PlanOptions } from './plan/planner.js';
-export type { Plan, PlannedTask, PlannedInput, ResourceUse, ResourceAction } from './plan/plan.js';
+export type { Plan, PlannedTask, PlannedInput, ResourceUse, ResourceAction, ResumeDecision, RestoredInput, CheckpointSource } from './plan/plan.js';
 export { executePlan, type RunOptions } from './run/runner.js';
 export { bigraysRun, runJob, type RunJobOptions } from './run/bigrays-run.js';
 export { outputOf } from './run/outputs.js';
@@ -54,6 +54,24 @@ export { signalExitCode } from './run/signals.js';
 export { getLogger, setLogLevel, LOG_LEVELS, type LogLevelName } from './logging/logger.js';
 
 export { runTask } from './functional/run-task.js';
+
+export type { BigraysRunOptions } from './run/bigrays-run.js';
+export type { StateOptions } from './state/run-ledger.js';
+export type {
+  LedgerStore,
+  CheckpointStore,
+  CheckpointRef,
+  RunRecord,
+  RunSummary,
+  RunStatus,
+  RunState,
+  TaskRunRecord,
+  CursorRecord,
+  LeaseHolder,
+} from './state/ledger.js';
+export { registerLedgerStore, registerCheckpointStore, type LedgerStoreFactory, type CheckpointStoreFactory } from './state/store-registry.js';
+export { openLedgerStore, resolveJobName } from './state/locate.js';
+export { FileLedgerStore } from './state/file-store.js';
 export * from './data/index.js';
 export { ToCSV } from './tasks/to-csv.js';
 export { ToParquet } from './tasks/to-parquet.js';

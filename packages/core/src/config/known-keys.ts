@@ -18,4 +18,8 @@ export const KNOWN_CONFIG_KEYS: readonly KnownConfigKey[] = [
   { key: 'AWS_SESSION_TOKEN', usedBy: 'S3 and SNS: alias of S3_SESSION_TOKEN', secret: true, aliasOf: 'S3_SESSION_TOKEN' },
   { key: 'AWS_REGION', usedBy: 'S3 and SNS: region', secret: false },
   { key: 'AWS_ENDPOINT_URL', usedBy: 'S3 and SNS: compatible endpoint (MinIO, moto, LocalStack)', secret: false },
+  { key: 'STATE', usedBy: 'run ledger: off, a folder, or postgres://, mysql://, sqlite: (default .bigrays/ next to the job)', secret: false },
+  { key: 'CHECKPOINTS', usedBy: 'run ledger: where checkpoints go (s3://bucket/prefix or a folder)', secret: false },
+  { key: 'JOB_NAME', usedBy: "run ledger: the job's name (default: the job file's name)", secret: false },
+  { key: 'KEEP_RUNS', usedBy: 'run ledger: unsuccessful runs whose checkpoints are kept (default 5)', secret: false },
 ];

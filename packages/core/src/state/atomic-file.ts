@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { linkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 
 const tempName = (path: string) => `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
 
@@ -52,16 +52,6 @@ export async function createFileExclusive(path: string, data: string | Buffer): 
     throw error;
   } finally {
     await rm(temp, { force: true });
-  }
-}
-
-/** Synchronous link-or-fail, for callers that must not yield. */
-export function linkSyncOrFalse(from: string, to: string): boolean {
-  try {
-    linkSync(from, to);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -80,15 +80,15 @@ function encodeValue(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return { $t: 'buffer', v: value.toString('base64') };
   if (Array.isArray(value)) return value.map(encodeValue);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = encodeValue(v);
-  return '$t' in out ? { $t: 'object', v: out } : out;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) setOwn(out, k, encodeValue(v));
+  return Object.hasOwn(out, '$t') ? { $t: 'object', v: out } : out;
 }
 
 function decodeValue(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(decodeValue);
   const obj = value as Record<string, unknown>;
-  if (typeof obj.$t === 'string') {
+  if (Object.hasOwn(obj, '$t') && typeof obj.$t === 'string') {
     const tagged = obj as Tagged;
     switch (tagged.$t) {
       case 'date':
@@ -112,12 +112,14 @@ function decodeValue(value: unknown): unknown {
 
 function decodeObject(obj: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    // __proto__ as an own key (JSON.parse makes it one) must stay data, not become the prototype.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: decodeValue(v), enumerable: true, writable: true, configurable: true });
-    else out[k] = decodeValue(v);
-  }
+  for (const [k, v] of Object.entries(obj)) setOwn(out, k, decodeValue(v));
   return out;
+}
+
+/** `target[key] = value`, except that `__proto__` (an own key, as JSON.parse makes it) stays data and never becomes the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** Encodes a checkpointable value (see {@link notCheckpointable}) as typed JSON text. */

@@ -62,6 +62,8 @@ export interface RunSummary {
   readonly endedAt?: string;
   readonly status: RunStatus;
   readonly resumeOf?: string;
+  /** Earlier runs whose checkpoints this run restores from (they are kept while this run is). */
+  readonly uses?: readonly string[];
   /** The first task that failed, if any. */
   readonly failedTask?: string;
 }
@@ -78,6 +80,8 @@ export interface RunRecord {
   readonly status: RunStatus;
   /** The run this one resumed, if any. */
   readonly resumeOf?: string;
+  /** Earlier runs whose checkpoints this run restores from. */
+  readonly uses?: readonly string[];
   /** Task names this run covered (its plan), in order. */
   readonly planned: readonly string[];
   /** Per task, the last record (a retried task has one record with its attempts). */

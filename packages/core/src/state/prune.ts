@@ -40,13 +40,8 @@ export async function pruneCheckpoints(store: LedgerStore, checkpoints: Checkpoi
   const runs = await store.listRuns(job, keep + 20);
   const kept = keptRuns(runs, keep);
   const keptIds = new Set(kept.map((r) => r.runId));
-  const referenced = new Set<string>();
-  for (const run of kept) {
-    // A resumed run points at the checkpoints it restored, which live in the earlier run's folder.
-    if (!run.resumeOf) continue;
-    const record = await store.getRun(run.runId);
-    for (const task of record?.tasks ?? []) if (task.restoredFrom) referenced.add(task.restoredFrom);
-  }
+  // A run that restored outputs (--resume, --from, --only) points at checkpoints in the earlier runs' folders.
+  const referenced = new Set(kept.flatMap((run) => run.uses ?? []));
   for (const run of runs) {
     if (keptIds.has(run.runId) || referenced.has(run.runId)) continue;
     try {

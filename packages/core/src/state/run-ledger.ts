@@ -139,6 +139,9 @@ export class RunLedger implements RunRecorder {
     const holder = { runId: this.runId, host: hostname(), pid: process.pid, startedAt, heartbeatAt: startedAt };
     if (!this.options.allowConcurrent) this.lease = await Lease.take(this.store, this.job, holder);
     const params = renderParams({ ...getFormatKws(), ...parameters });
+    const uses = new Set<string>();
+    for (const task of plan.tasks) if (task.resume?.action === 'restore') uses.add(task.resume.from.runId);
+    for (const input of plan.restoredInputs ?? []) uses.add(input.from.runId);
     try {
       await this.store.beginRun({
         runId: this.runId,
@@ -149,6 +152,7 @@ export class RunLedger implements RunRecorder {
         startedAt,
         status: 'running',
         ...(this.resumeOf ? { resumeOf: this.resumeOf } : {}),
+        ...(uses.size > 0 ? { uses: [...uses] } : {}),
         planned: plan.tasks.map((t) => t.name),
         tasks: [],
       });
