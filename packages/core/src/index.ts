@@ -10,7 +10,7 @@ import 'reflect-metadata';
 export { Task } from './decorators/task.js';
 export { Requires } from './decorators/requires.js';
 export { Input, type UpstreamRef } from './decorators/input.js';
-export type { TaskOptions, TaskClass, TaskRecord, RequiresRecord, InputRecord, Constructor } from './metadata/records.js';
+export type { TaskOptions, IncrementalOptions, TaskClass, TaskRecord, RequiresRecord, InputRecord, Constructor } from './metadata/records.js';
 export { getTaskRecord, getRequiresRecord, getInputRecords, isTaskClass, taskName } from './metadata/records.js';
 export { TASK_KEY, REQUIRES_KEY, INPUTS_KEY } from './metadata/keys.js';
 
@@ -47,6 +47,7 @@ export { executePlan, type RunOptions } from './run/runner.js';
 export { bigraysRun, runJob, type RunJobOptions } from './run/bigrays-run.js';
 export { outputOf } from './run/outputs.js';
 export type { RunEvent, RunObserver } from './run/events.js';
+export { taskCursor, withCursor, type TaskCursor } from './run/cursor.js';
 export { reportProgress, taskSignal, currentTask, type Progress, type TaskScope, type RunScope } from './run/task-context.js';
 export { setRunHost, getRunHost, type RunHost } from './run/host.js';
 export { signalExitCode } from './run/signals.js';

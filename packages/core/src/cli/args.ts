@@ -9,6 +9,8 @@ export type Command =
   | { kind: 'config'; job?: string; common: CommonOptions }
   | { kind: 'plan'; job: string; common: CommonOptions; ledger: LedgerFlags }
   | { kind: 'graph'; job: string; format: 'mermaid' | 'dot'; common: CommonOptions }
+  | { kind: 'runs'; job: string; runId?: string; limit: number; json: boolean; common: CommonOptions }
+  | { kind: 'state'; job: string; set: string[]; reset: string[]; json: boolean; common: CommonOptions }
   | { kind: 'run'; job: string; only?: string[]; from?: string; dryRun: boolean; common: CommonOptions; ledger: LedgerFlags };
 
 /** The run-ledger flags of a run (and of `plan --resume`). */
@@ -36,7 +38,7 @@ export interface CommonOptions {
   logLevel: LogLevelName;
 }
 
-const SUBCOMMANDS = new Set(['plan', 'graph', 'config', 'run']);
+const SUBCOMMANDS = new Set(['plan', 'graph', 'config', 'run', 'runs', 'state']);
 
 /** Parses the command line; throws `UsageError` with the fix for anything it does not understand. */
 export function parseCommand(argv: readonly string[]): Command {
@@ -55,6 +57,10 @@ export function parseCommand(argv: readonly string[]): Command {
         resume: { type: 'boolean' },
         'full-refresh': { type: 'boolean' },
         'allow-concurrent': { type: 'boolean' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+        set: { type: 'string', multiple: true },
+        reset: { type: 'string', multiple: true },
         'log-level': { type: 'string' },
         format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -85,6 +91,19 @@ export function parseCommand(argv: readonly string[]): Command {
   if (sub !== 'graph') rejectFor(sub, { format: values.format });
   if (sub !== 'run') rejectFor(sub, { only: values.only, from: values.from, 'dry-run': values['dry-run'], 'full-refresh': values['full-refresh'], 'allow-concurrent': values['allow-concurrent'] });
   if (sub !== 'run' && sub !== 'plan') rejectFor(sub, { resume: values.resume });
+  if (sub !== 'runs') rejectFor(sub, { limit: values.limit });
+  if (sub !== 'runs' && sub !== 'state') rejectFor(sub, { json: values.json });
+  if (sub !== 'state') rejectFor(sub, { set: values.set, reset: values.reset });
+  if (sub === 'runs') {
+    if (args.length === 0) throw new UsageError('bigrays runs needs a job file: bigrays runs ./job.ts [runId]');
+    if (args.length > 2) throw new UsageError(`bigrays runs takes a job file and at most one run id, got: ${args.join(' ')}`);
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${values.limit}: use a whole number ≥ 1`);
+    return { kind: 'runs', job: args[0]!, runId: args[1], limit, json: values.json ?? false, common };
+  }
+  if (sub === 'state') {
+    return { kind: 'state', job: requireJob(sub, args), set: values.set ?? [], reset: values.reset ?? [], json: values.json ?? false, common };
+  }
   const ledger: LedgerFlags = {
     ...(values.resume ? { resume: resumeRun ?? true } : {}),
     ...(values['full-refresh'] ? { fullRefresh: true } : {}),

@@ -37,6 +37,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await graphCommand(command.job, command.format, command.common);
       case 'config':
         return await configCommand(command.job);
+      case 'runs':
+        return await (await import('./commands/ledger.js')).runsCommand(command);
+      case 'state':
+        return await (await import('./commands/ledger.js')).stateCommand(command);
     }
   } catch (error) {
     process.stderr.write(`${formatError(error, debug)}\n`);

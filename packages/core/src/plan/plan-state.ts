@@ -6,7 +6,9 @@
  * @module
  */
 import type { TaskRunRecord } from '../state/ledger.js';
-import type { CheckpointSource, ResumeDecision } from './plan.js';
+import type { CheckpointSource, PlannedCursor, ResumeDecision } from './plan.js';
+import type { TaskOptions } from '../metadata/records.js';
+import { cursorKindOf, cursorText } from '../state/cursor-value.js';
 
 /** What the ledger knows that the plan depends on. */
 export interface PlanStateInput {
@@ -14,8 +16,30 @@ export interface PlanStateInput {
   readonly resume?: { readonly runId: string; readonly tasks: ReadonlyMap<string, TaskRunRecord> };
   /** The newest checkpoint of each task name among the runs the ledger keeps. */
   readonly latestCheckpoints: ReadonlyMap<string, CheckpointSource>;
-  /** False with `BIGRAYS_STATE=off`: nothing can be restored. */
+  /** False with `BIGRAYS_STATE=off`: nothing can be restored, and incremental tasks cannot run. */
   readonly enabled: boolean;
+  /** Committed cursors of incremental tasks, by task name (`null` after `bigrays state --reset`). */
+  readonly cursors?: ReadonlyMap<string, string | null>;
+  /** `--full-refresh`: incremental tasks start from `initial`. */
+  readonly fullRefresh?: boolean;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** An incremental task's cursor for this run, or a problem to report. */
+export function planCursor(name: string, options: TaskOptions, state: PlanStateInput | undefined): PlannedCursor | string | undefined {
+  const inc = options.incremental;
+  if (!inc) return undefined;
+  if (state && !state.enabled) {
+    return `${name} is incremental (@Task({ incremental })), which needs the run ledger to remember its cursor, but BIGRAYS_STATE=off: unset BIGRAYS_STATE (or point it at a ledger), or remove the incremental option`;
+  }
+  const kind = cursorKindOf(inc.initial);
+  const initial = cursorText(kind, inc.initial)!;
+  const base = { column: inc.cursor, kind, maxFutureMs: inc.maxFuture ?? DAY_MS };
+  if (state?.fullRefresh) return { ...base, value: initial, source: 'full-refresh' };
+  const committed = state?.cursors?.get(name);
+  if (committed === undefined || committed === null) return { ...base, value: initial, source: 'initial' };
+  return { ...base, value: committed, source: 'ledger' };
 }
 
 /** What `--resume` does with a task, given the resumed run's record of it. */
@@ -24,7 +48,12 @@ export function resumeDecision(runId: string, record: TaskRunRecord | undefined)
   if (record.status === 'succeeded') {
     if (record.checkpoint) {
       const origin = record.restoredFrom ?? runId;
-      return { action: 'restore', reason: `succeeded in ${origin}: output restored from its checkpoint`, from: { runId: origin, checkpoint: record.checkpoint } };
+      return {
+        action: 'restore',
+        reason: `succeeded in ${origin}: output restored from its checkpoint`,
+        from: { runId: origin, checkpoint: record.checkpoint },
+        ...(record.cursor ? { cursor: record.cursor } : {}),
+      };
     }
     return { action: 'run', reason: `succeeded in ${runId}, but ${record.notCheckpointed ?? 'its output was not checkpointed'}: runs again` };
   }

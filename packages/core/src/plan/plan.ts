@@ -1,6 +1,7 @@
 import type { TaskClass, TaskOptions } from '../metadata/records.js';
 import type { ResourceClass } from '../resources/resource.js';
 import type { CheckpointRef } from '../state/ledger.js';
+import type { CursorKind } from '../state/cursor-value.js';
 
 /** A resource opening: which class, with which per-task overrides. */
 export interface ResourceUse {
@@ -35,6 +36,20 @@ export interface PlannedTask {
   readonly instance: Record<string, unknown>;
   /** With `--resume`: whether the task's output is restored from the resumed run or the task runs, and why. */
   readonly resume?: ResumeDecision;
+  /** An incremental task: its cursor for this run. */
+  readonly cursor?: PlannedCursor;
+}
+
+/** An incremental task's cursor, as this run reads it. */
+export interface PlannedCursor {
+  /** The output column whose greatest value becomes the next cursor. */
+  readonly column: string;
+  readonly kind: CursorKind;
+  /** The value this run starts from (text form, as stored). */
+  readonly value: string;
+  /** Where it comes from: the ledger's committed value, or the task's `initial` (first run, after `--reset`, or `--full-refresh`). */
+  readonly source: 'ledger' | 'initial' | 'full-refresh';
+  readonly maxFutureMs: number;
 }
 
 /** A checkpoint in the ledger: which run wrote it, and where it is. */
@@ -45,7 +60,13 @@ export interface CheckpointSource {
 
 /** What `--resume` does with one task. */
 export type ResumeDecision =
-  | { readonly action: 'restore'; readonly reason: string; readonly from: CheckpointSource }
+  | {
+      readonly action: 'restore';
+      readonly reason: string;
+      readonly from: CheckpointSource;
+      /** An incremental task: the cursor it reached in the resumed run (committed when this run succeeds). */
+      readonly cursor?: { readonly from: string | null; readonly to: string | null };
+    }
   | { readonly action: 'run'; readonly reason: string };
 
 /** An upstream task outside the run (`--from`/`--only`) whose output comes from a checkpoint. */

@@ -16,8 +16,9 @@ import { getFormatKws } from '../templates/format-kws.js';
 import { resourceUse } from './resource-key.js';
 import { selectTasks, type TaskSelection } from './select-tasks.js';
 import { findCycle } from './cycles.js';
-import type { Plan, PlannedInput, PlannedTask, ResourceAction, ResourceUse, RestoredInput } from './plan.js';
-import { resumeDecision, upstreamCheckpoint, type PlanStateInput } from './plan-state.js';
+import type { Plan, PlannedCursor, PlannedInput, PlannedTask, ResourceAction, ResourceUse, RestoredInput } from './plan.js';
+import { planCursor, resumeDecision, upstreamCheckpoint, type PlanStateInput } from './plan-state.js';
+import { cursorValue } from '../state/cursor-value.js';
 
 /** Everything the planner needs: which tasks, and parameters that override `updateFormatKws`. */
 export interface PlanOptions extends TaskSelection {
@@ -49,7 +50,8 @@ export function buildPlan(options: PlanOptions = {}): Plan {
   // Secrets that BigraysConfig does not hold (a `--param api_token=…`, a task's own DSN) are masked from here on.
   rememberSecrets(parameters);
   for (const use of resources) if (use) rememberSecrets(use.overrides);
-  const resolved = resolveTemplates(drafts, parameters);
+  const cursors = planCursors(drafts, options);
+  const resolved = resolveTemplates(drafts, parameters, cursors);
   checkConfiguration(drafts, resources);
   const actions = resourceActions(resources);
 
@@ -64,6 +66,7 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     resolved: resolved[i]!,
     instance: d.instance,
     ...(resume ? { resume: resumeDecision(resume.runId, resume.tasks.get(d.name)) } : {}),
+    ...(cursors[i] ? { cursor: cursors[i] } : {}),
   }));
   return {
     tasks,
@@ -157,10 +160,29 @@ function planInputs(drafts: readonly Draft[], options: PlanOptions): { inputs: P
   return { inputs: planned, restoredInputs: [...restored.values()] };
 }
 
-function resolveTemplates(drafts: readonly Draft[], parameters: Readonly<Record<string, FormatValue>>): Record<string, unknown>[] {
+/** Incremental tasks' cursors (`@Task({ incremental })`), from the ledger's committed values. */
+function planCursors(drafts: readonly Draft[], options: PlanOptions): (PlannedCursor | undefined)[] {
+  const problems: string[] = [];
+  const cursors = drafts.map((d) => {
+    const cursor = planCursor(d.name, getTaskRecord(d.taskClass)!.options, options.ledgerState);
+    if (typeof cursor === 'string') problems.push(cursor);
+    return typeof cursor === 'string' ? undefined : cursor;
+  });
+  if (problems.length > 0) throw new PlanError(problems.join('\n'), problems);
+  return cursors;
+}
+
+function resolveTemplates(
+  drafts: readonly Draft[],
+  jobParameters: Readonly<Record<string, FormatValue>>,
+  cursors: readonly (PlannedCursor | undefined)[],
+): Record<string, unknown>[] {
   const missing = new Map<string, string[]>();
   const refused: string[] = [];
-  const resolved = drafts.map(({ name, taskClass, instance }) => {
+  const resolved = drafts.map(({ name, taskClass, instance }, i) => {
+    // An incremental task's {cursor} is its own cursor value.
+    const cursor = cursors[i];
+    const parameters = cursor ? { ...jobParameters, cursor: cursorValue(cursor.kind, cursor.value) as FormatValue } : jobParameters;
     const out: Record<string, unknown> = {};
     const objectAttributes = new Set(templateObjectAttributesOf(taskClass));
     for (const attr of new Set([...templateAttributesOf(taskClass), ...objectAttributes])) {

@@ -19,6 +19,8 @@ export interface TaskReport {
   readonly reason?: string;
   /** Not run: its output was restored from the checkpoint of this earlier run (`--resume`). */
   readonly restoredFrom?: string;
+  /** An incremental task: the cursor it read from and the one it reached (committed when the run succeeds). */
+  readonly cursor?: { readonly from: string | null; readonly to: string | null };
 }
 
 /** The outcome of a run: per-task reports and outputs. */

@@ -14,6 +14,7 @@ import { recordOutput } from './outputs.js';
 import { activeLogger } from '../logging/logger.js';
 import { startSpoolSweep } from '../data/spool-files.js';
 import type { RunRecorder } from './recorder.js';
+import { CursorHandle, settleCursor } from './cursor.js';
 
 /** How a run behaves around the plan. */
 export interface RunOptions {
@@ -202,7 +203,8 @@ class Run {
     this.outputs.set(step.taskClass, output);
     recordOutput(step.taskClass, output);
     const counts = countsOf(output, {});
-    return { name: step.name, status: 'succeeded', durationMs: performance.now() - started, attempts: 0, ...counts, restoredFrom: step.resume.from.runId };
+    const cursor = step.resume.cursor ? { cursor: step.resume.cursor } : {};
+    return { name: step.name, status: 'succeeded', durationMs: performance.now() - started, attempts: 0, ...counts, restoredFrom: step.resume.from.runId, ...cursor };
   }
 
   private async runStep(step: PlannedTask, index: number): Promise<TaskReport> {
@@ -218,15 +220,22 @@ class Run {
       this.emit({ type: 'task-start', task: step.name, index, attempt });
       activeLogger('debug')?.debug(`task ${step.name} started (attempt ${attempt})`);
       try {
-        const output = await this.attempt(step, (p) => {
-          progress = { ...progress, ...p };
-          this.emit({ type: 'task-progress', task: step.name, ...progress });
-        });
+        const cursor = step.cursor ? new CursorHandle(step.cursor) : undefined;
+        const output = await this.attempt(
+          step,
+          (p) => {
+            progress = { ...progress, ...p };
+            this.emit({ type: 'task-progress', task: step.name, ...progress });
+          },
+          cursor,
+        );
+        // An incremental task's new cursor comes from its output; a far-future value fails the task.
+        const reached = cursor ? await settleCursor(step, output, cursor) : undefined;
         this.outputs.set(step.taskClass, output);
         recordOutput(step.taskClass, output);
         const durationMs = performance.now() - started;
         activeLogger('debug')?.debug(`task ${step.name} succeeded in ${Math.round(durationMs)} ms`);
-        return { name: step.name, status: 'succeeded', durationMs, attempts: attempt, ...countsOf(output, progress) };
+        return { name: step.name, status: 'succeeded', durationMs, attempts: attempt, ...countsOf(output, progress), ...(reached ? { cursor: reached } : {}) };
       } catch (error) {
         const interrupted = this.interruption();
         if (attempt <= retries && !interrupted) {
@@ -249,7 +258,7 @@ class Run {
    * One attempt: open (or reuse) the resource, then call `run()`; both raced
    * against the task's timeout and the job's interruption.
    */
-  private async attempt(step: PlannedTask, report: (p: Progress) => void): Promise<unknown> {
+  private async attempt(step: PlannedTask, report: (p: Progress) => void, cursor?: CursorHandle): Promise<unknown> {
     const controller = new AbortController();
     const forward = () => controller.abort(this.interrupt.signal.reason);
     if (this.interrupt.signal.aborted) forward();
@@ -273,7 +282,7 @@ class Run {
       acquiring.catch(() => undefined);
       const resource = await Promise.race([acquiring, stopped]);
       controller.signal.throwIfAborted();
-      const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report };
+      const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report, ...(cursor ? { cursor } : {}) };
       this.running = { task: step.name, controller };
       const run = step.instance.run as (resource?: Resource) => unknown;
       work = withTaskScope(scope, async () => run.call(step.instance, resource));

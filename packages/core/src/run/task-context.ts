@@ -19,6 +19,8 @@ export interface TaskScope {
   readonly signal: AbortSignal;
   readonly run: RunScope;
   report(progress: Progress): void;
+  /** An incremental task's cursor (see `taskCursor()`). */
+  readonly cursor?: import('./cursor.js').TaskCursor;
 }
 
 const storage = new AsyncLocalStorage<TaskScope>();

@@ -26,7 +26,8 @@ import { keepRuns, keptRuns, pruneCheckpoints } from './prune.js';
 import { restoreCheckpoint, writeCheckpoint } from './checkpoints.js';
 import { newRunId } from './run-id.js';
 import { runState } from './run-state.js';
-import type { CheckpointStore, LedgerStore, RunRecord, RunStatus, TaskRunRecord } from './ledger.js';
+import type { CheckpointStore, CursorRecord, LedgerStore, RunRecord, RunStatus, TaskRunRecord } from './ledger.js';
+import { compareCursor } from './cursor-value.js';
 
 /** Run options about the ledger (`bigraysRun(..., { jobName })`, the CLI's flags). */
 export interface StateOptions extends StateLocation {
@@ -34,6 +35,8 @@ export interface StateOptions extends StateLocation {
   resume?: boolean | string;
   /** `--allow-concurrent`: do not take the job's lease. */
   allowConcurrent?: boolean;
+  /** `--full-refresh`: incremental tasks start from their `initial` value in this run. */
+  fullRefresh?: boolean;
 }
 
 /** What the ledger changes in the plan's input. */
@@ -70,9 +73,12 @@ export async function prepareRunLedger(options: StateOptions & Selection): Promi
     const wantsUpstream = resumed !== undefined || options.only !== undefined || options.from !== undefined;
     const latestCheckpoints = wantsUpstream ? await latestCheckpointsOf(store, job) : new Map<string, CheckpointSource>();
     const ledger = new RunLedger(store, checkpoints, job, newRunId(), options, resumed?.runId);
+    const cursors = new Map((await store.getCursors(job)).map((c) => [c.task, c.value]));
     const state: PlanStateInput = {
       enabled: true,
       latestCheckpoints,
+      cursors,
+      fullRefresh: options.fullRefresh ?? false,
       ...(resumed ? { resume: { runId: resumed.runId, tasks: new Map(resumed.tasks.map((t) => [t.name, t])) } } : {}),
     };
     return { ledger, plan: resumed ? { parameters: resumed.params, only: resumed.planned, ledgerState: state } : { ledgerState: state } };
@@ -123,6 +129,7 @@ export class RunLedger implements RunRecorder {
   private lease: Lease | undefined;
   private started = false;
   private recordFailed = false;
+  private plan: Plan | undefined;
 
   constructor(
     readonly store: LedgerStore,
@@ -135,6 +142,7 @@ export class RunLedger implements RunRecorder {
 
   /** Takes the lease (unless `--allow-concurrent`) and records the run. Throws `StateError` when another run holds it. */
   async begin(plan: Plan, parameters: Readonly<Record<string, FormatValue>> | undefined): Promise<void> {
+    this.plan = plan;
     const startedAt = new Date().toISOString();
     const holder = { runId: this.runId, host: hostname(), pid: process.pid, startedAt, heartbeatAt: startedAt };
     if (!this.options.allowConcurrent) this.lease = await Lease.take(this.store, this.job, holder);
@@ -189,6 +197,7 @@ export class RunLedger implements RunRecorder {
       ...(report.rows !== undefined ? { rows: report.rows } : {}),
       ...(report.bytes !== undefined ? { bytes: report.bytes } : {}),
       ...(report.error ? { error: redact(report.error.message) } : report.reason ? { error: report.reason } : {}),
+      ...(report.cursor ? { cursor: report.cursor } : {}),
       endedAt: new Date().toISOString(),
     };
     if (report.status === 'succeeded') {
@@ -219,6 +228,8 @@ export class RunLedger implements RunRecorder {
       if (!this.started) return;
       const status: RunStatus = !result ? 'failed' : result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed';
       const failedTask = result?.tasks.find((t) => t.status === 'failed')?.name;
+      // Cursors move only when the whole run succeeded: a failed run (or its --resume) reads the same rows again.
+      if (status === 'succeeded' && result) await this.commitCursors(result);
       await this.store.finishRun(this.job, this.runId, status, new Date().toISOString(), failedTask);
       if (this.checkpoints) await pruneCheckpoints(this.store, this.checkpoints, this.job);
     } catch (error) {
@@ -226,6 +237,23 @@ export class RunLedger implements RunRecorder {
     } finally {
       await this.lease?.release().catch(() => undefined);
     }
+  }
+
+  private async commitCursors(result: JobResult): Promise<void> {
+    if (!this.plan) return;
+    const committed = new Map((await this.store.getCursors(this.job)).map((c) => [c.task, c.value]));
+    const updatedAt = new Date().toISOString();
+    const changes: CursorRecord[] = [];
+    for (const task of this.plan.tasks) {
+      const reached = result.report(task.name)?.cursor?.to;
+      if (!task.cursor || reached === undefined || reached === null) continue;
+      const current = committed.get(task.name);
+      // Never backwards, except that --full-refresh recomputes the cursor from initial on purpose.
+      if (current !== undefined && current !== null && task.cursor.source !== 'full-refresh' && compareCursor(task.cursor.kind, reached, current) <= 0) continue;
+      if (current === reached) continue;
+      changes.push({ task: task.name, value: reached, updatedAt, by: `run ${this.runId}` });
+    }
+    await this.store.setCursors(this.job, changes);
   }
 
   async close(): Promise<void> {
