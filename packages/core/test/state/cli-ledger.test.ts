@@ -191,3 +191,61 @@ describe('bigrays with the default ledger (.bigrays/ next to the job)', () => {
     expect(filesUnder(ledger)).toEqual([]);
   });
 });
+
+const INCREMENTAL_JOB = `
+import { Task, taskCursor } from '@bigrays/core';
+@Task({ incremental: { cursor: 'updated_at', initial: '2026-01-01T00:00:00Z' } })
+class PullOrders { run() { const c = taskCursor()!; console.log('from ' + (c.value as Date).toISOString()); return [{ id: 1, updated_at: '2026-01-05T00:00:00.000Z' }]; } }
+@Task() class Plain { run() {} }
+`;
+
+describe('bigrays runs and bigrays state', () => {
+  it('runs lists recent runs (id, started, duration, status, failed task) and shows one task by task; --json', () => {
+    runCli([job], { env: ledgerEnv({ FAIL_LOAD: '1' }) });
+    runCli([job, '--resume'], { env: ledgerEnv() });
+    const list = runCli(['runs', job], { env: ledgerEnv() });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^Runs of job nightly \(folder .+\.bigrays\), newest first:\n +run +started +duration +status +failed task\n +[\w-]+ \(resume\) +\S+ +\S+( ms| s)? +succeeded +-\n +[\w-]+ +\S+ +\S+( ms| s)? +failed +Load\n$/);
+    const json = JSON.parse(runCli(['runs', job, '--json', '--limit', '1'], { env: ledgerEnv() }).stdout);
+    expect(json.runs).toHaveLength(1);
+    expect(json.runs[0]).toMatchObject({ job: 'nightly', status: 'succeeded' });
+    const failedId = JSON.parse(runCli(['runs', job, '--json'], { env: ledgerEnv() }).stdout).runs[1].runId;
+    const one = runCli(['runs', job, failedId], { env: ledgerEnv() });
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain(`Run ${failedId} of job nightly: failed`);
+    expect(one.stdout).toMatch(/Spool +succeeded +1 +\S+( ms)? +5 rows · 12 B +dataset +-/);
+    expect(one.stdout).toMatch(/Load +failed +1 +.+Load failed: the warehouse is down/);
+    const wrong = runCli(['runs', job, 'nope'], { env: ledgerEnv() });
+    expect(wrong.code).toBe(2);
+  });
+
+  it('state lists cursors; --set and --reset change one, recorded with who and when; the next run reads it', () => {
+    const inc = join(dir, 'orders.ts');
+    writeFileSync(inc, INCREMENTAL_JOB);
+    expect(runCli([inc], { env: ledgerEnv() }).stdout).toContain('from 2026-01-01T00:00:00.000Z');
+    const listed = runCli(['state', inc], { env: ledgerEnv() });
+    expect(listed.stdout).toMatch(/PullOrders +2026-01-05T00:00:00\.000Z +\S+ +run [\w-]+/);
+    const set = runCli(['state', inc, '--set', 'PullOrders=2025-12-01T00:00:00Z'], { env: ledgerEnv() });
+    expect(set.code).toBe(0);
+    expect(set.stdout).toMatch(/PullOrders +2025-12-01T00:00:00\.000Z +\d{4}-\S+Z +\S+@\S+ \(bigrays state --set\)/);
+    expect(runCli([inc], { env: ledgerEnv() }).stdout).toContain('from 2025-12-01T00:00:00.000Z');
+    const reset = runCli(['state', inc, '--reset', 'PullOrders', '--json'], { env: ledgerEnv() });
+    expect(JSON.parse(reset.stdout).cursors[0]).toMatchObject({ task: 'PullOrders', value: null, by: expect.stringContaining('(bigrays state --reset)') });
+    expect(runCli([inc, '--full-refresh'], { env: ledgerEnv() }).stdout).toContain('from 2026-01-01T00:00:00.000Z');
+    const notInc = runCli(['state', inc, '--set', 'Plain=1'], { env: ledgerEnv() });
+    expect(notInc.code).toBe(2);
+    expect(notInc.stderr.trim()).toBe('bigrays: Plain is not incremental: only a task with @Task({ incremental }) has a cursor');
+    const badValue = runCli(['state', inc, '--set', 'PullOrders=yesterday'], { env: ledgerEnv() });
+    expect(badValue.code).toBe(2);
+    expect(badValue.stderr.trim()).toBe("bigrays: --set PullOrders=yesterday: PullOrders's cursor is a timestamp; 'yesterday' is not one");
+  });
+
+  it('an incremental job with BIGRAYS_STATE=off is invalid (exit 2), nothing runs', () => {
+    const inc = join(dir, 'orders.ts');
+    writeFileSync(inc, INCREMENTAL_JOB);
+    const r = runCli([inc], { env: ledgerEnv({ BIGRAYS_STATE: 'off' }) });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('PullOrders is incremental (@Task({ incremental })), which needs the run ledger');
+  });
+});
