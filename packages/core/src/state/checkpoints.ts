@@ -21,6 +21,9 @@ import type { CheckpointRef, CheckpointStore } from './ledger.js';
 /** The outcome of checkpointing one output. */
 export type CheckpointOutcome = { checkpoint: CheckpointRef } | { notCheckpointed: string };
 
+/** JSON checkpoints up to this many characters are kept inline in the run's record. */
+const INLINE_LIMIT = 16 * 1024;
+
 /** A task name as part of a file name. */
 const fileSafe = (name: string) => name.replace(/[^\w.-]+/g, '_').slice(0, 80);
 
@@ -49,7 +52,13 @@ export async function writeCheckpoint(store: CheckpointStore, runId: string, ind
   }
   const why = notCheckpointable(output);
   if (why) return { notCheckpointed: `its output (${why}) cannot be restored exactly` };
-  const data = Buffer.from(encodeCheckpoint(output));
+  const text = encodeCheckpoint(output);
+  // Small outputs ride in the ledger record: one write per task instead of a file each (the 10,000-task job).
+  if (text.length <= INLINE_LIMIT) {
+    const bytes = Buffer.byteLength(text);
+    return { checkpoint: { kind: 'json', location: 'inline', inline: text, bytes, sha256: sha256Of(Buffer.from(text)) } };
+  }
+  const data = Buffer.from(text);
   const location = `${base}.json`;
   await store.putBytes(location, data);
   return { checkpoint: { kind: 'json', location, bytes: data.length, sha256: sha256Of(data) } };
@@ -62,16 +71,17 @@ export class CheckpointUnusableError extends Error {}
 export async function restoreCheckpoint(store: CheckpointStore, ref: CheckpointRef, scope: RunScope): Promise<unknown> {
   if (ref.kind === 'json') {
     let data: Buffer;
+    const where = ref.inline !== undefined ? '(kept in the run record)' : ref.location;
     try {
-      data = await store.getBytes(ref.location);
+      data = ref.inline !== undefined ? Buffer.from(ref.inline) : await store.getBytes(ref.location);
     } catch (error) {
-      throw new CheckpointUnusableError(`its checkpoint ${ref.location} is missing (${messageOf(error)})`, { cause: error });
+      throw new CheckpointUnusableError(`its checkpoint ${where} is missing (${messageOf(error)})`, { cause: error });
     }
-    if (data.length !== ref.bytes || sha256Of(data) !== ref.sha256) throw new CheckpointUnusableError(`its checkpoint ${ref.location} was changed since it was written`);
+    if (data.length !== ref.bytes || sha256Of(data) !== ref.sha256) throw new CheckpointUnusableError(`its checkpoint ${where} was changed since it was written`);
     try {
       return decodeCheckpoint(data.toString('utf8'));
     } catch (error) {
-      throw new CheckpointUnusableError(`its checkpoint ${ref.location} cannot be read (${messageOf(error)})`, { cause: error });
+      throw new CheckpointUnusableError(`its checkpoint ${where} cannot be read (${messageOf(error)})`, { cause: error });
     }
   }
   const meta = ref.dataset;

@@ -17,8 +17,10 @@ export type RunState = RunStatus | 'crashed';
 export interface CheckpointRef {
   /** `json`: typed JSON of the output; `dataset`: a Dataset's spool file plus its columns. */
   readonly kind: 'json' | 'dataset';
-  /** Location inside the checkpoint store (a relative path, or an `s3://` URI). */
+  /** Location inside the checkpoint store (a relative path, or an `s3://` URI); `inline` when {@link CheckpointRef.inline} holds it. */
   readonly location: string;
+  /** A small JSON checkpoint kept in the ledger record itself (no file to write per task). */
+  readonly inline?: string;
   readonly bytes: number;
   /** SHA-256 (hex) of the stored bytes: a changed file is never restored. */
   readonly sha256: string;

@@ -240,12 +240,14 @@ export class RunLedger implements RunRecorder {
   }
 
   private async commitCursors(result: JobResult): Promise<void> {
-    if (!this.plan) return;
+    const incremental = (this.plan?.tasks ?? []).filter((t) => t.cursor);
+    if (incremental.length === 0) return;
+    const reports = new Map(result.tasks.map((t) => [t.name, t]));
     const committed = new Map((await this.store.getCursors(this.job)).map((c) => [c.task, c.value]));
     const updatedAt = new Date().toISOString();
     const changes: CursorRecord[] = [];
-    for (const task of this.plan.tasks) {
-      const reached = result.report(task.name)?.cursor?.to;
+    for (const task of incremental) {
+      const reached = reports.get(task.name)?.cursor?.to;
       if (!task.cursor || reached === undefined || reached === null) continue;
       const current = committed.get(task.name);
       // Never backwards, except that --full-refresh recomputes the cursor from initial on purpose.

@@ -80,16 +80,20 @@ describe('bigrays with the default ledger (.bigrays/ next to the job)', () => {
     expect(again.stderr.trim()).toMatch(/^bigrays: --resume: the latest run of job nightly \([\w-]+, .+\) succeeded, there is nothing to resume; run the job without --resume$/);
   });
 
-  it('a checkpoint deleted since: that task runs again, with a warning naming it', () => {
+  it('a checkpoint changed since: that task runs again, with a warning naming it; a deleted Dataset checkpoint too', () => {
     runCli([job], { env: ledgerEnv({ FAIL_LOAD: '1' }) });
-    const pull = filesUnder(join(dir, '.bigrays')).find((f) => f.endsWith('-Pull.json'))!;
-    writeFileSync(join(dir, '.bigrays', pull), '{"v":1,"value":[]}');
+    // Pull's small output is kept inline in the run's journal; change it there.
+    const journal = join(dir, '.bigrays', filesUnder(join(dir, '.bigrays')).find((f) => f.endsWith('.jsonl'))!);
+    const text = readFileSync(journal, 'utf8');
+    expect(text).toContain('2026-01-02T00:00:00.000Z');
+    writeFileSync(journal, text.replace('2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z'));
     const resumed = runCli([job, '--resume'], { env: ledgerEnv() });
     expect(resumed.code).toBe(0);
     // Warnings go through the bigrays logger (stdout, like the CLI's other log lines).
-    expect(resumed.stdout).toMatch(/WARN.*Pull: its checkpoint [\w-]+\/00000-Pull\.json was changed since it was written; it runs again/);
+    expect(resumed.stdout).toMatch(/WARN.*Pull: its checkpoint \(kept in the run record\) was changed since it was written; it runs again/);
     expect(logged().filter((l) => l === 'Pull')).toHaveLength(2);
     expect(logged().filter((l) => l === 'Spool')).toHaveLength(1);
+    expect(logged()).toContain('Load got bigint:1@2026-01-01T00:00:00.000Z,bigint:2@2026-01-02T00:00:00.000Z n=5');
   });
 
   it('--resume with --param, with BIGRAYS_STATE=off, or with no run: one line, exit 2, nothing runs', () => {

@@ -249,9 +249,12 @@ describe('--resume', () => {
     const record = await store().getRun(first.runId!);
     const extract = record!.tasks.find((t) => t.name === 'Extract')!.checkpoint!;
     const spool = record!.tasks.find((t) => t.name === 'Spool')!.checkpoint!;
-    // Same length, one digit changed: only the checksum can tell.
-    const path = join(dir, 'runs', extract.location);
-    writeFileSync(path, readFileSync(path, 'utf8').replace('"v":"1"', '"v":"7"'));
+    // Extract's small output is kept inline in the run's journal: change one digit there (same length, only the checksum can tell).
+    expect(extract.location).toBe('inline');
+    const journal = join(dir, 'jobs', 'nightly', 'runs', `${first.runId}.jsonl`);
+    const text = readFileSync(journal, 'utf8');
+    expect(text).toContain('\\"v\\":\\"1\\"');
+    writeFileSync(journal, text.replace('\\"v\\":\\"1\\"', '\\"v\\":\\"7\\"'));
     rmSync(join(dir, 'runs', spool.location));
     ran = [];
     failAt = undefined;
