@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
-import type { TaskClass } from '../../metadata/records.js';
+import { getTaskRecord, type TaskClass } from '../../metadata/records.js';
+import { currentJobTasks } from '../../job/registry.js';
 import { buildPlan } from '../../plan/planner.js';
 import type { Plan } from '../../plan/plan.js';
 import { JobResult } from '../../run/job-result.js';
@@ -13,12 +14,17 @@ import { renderLedgerPlan } from '../render/ledger-plan-view.js';
 import { EXIT } from '../exit-codes.js';
 
 /** Loads a job without running it and plans it (a `bigraysRun(A, B)` in the module picks the tasks). */
-async function planJob(job: string, common: CommonOptions): Promise<Plan> {
+async function planJob(job: string, common: CommonOptions, readLedger = false): Promise<Plan> {
   let requested: readonly TaskClass[] = [];
   await loadJob(job, async (tasks) => {
     requested = tasks;
     return new JobResult([], new Map(), 0);
   });
+  // Incremental tasks: the plan shows the cursor a run would start from, so it reads the ledger (nothing else does).
+  const tasks = requested.length > 0 ? requested : currentJobTasks();
+  if (readLedger && tasks.some((t) => getTaskRecord(t)?.options.incremental)) {
+    return planWithLedger({ tasks: requested, parameters: common.params, jobFile: job });
+  }
   return buildPlan({ tasks: requested, parameters: common.params });
 }
 
@@ -35,7 +41,7 @@ async function planResume(job: string, common: CommonOptions, ledger: LedgerFlag
 const label = (job: string) => relative(process.cwd(), job) || job;
 
 export async function planCommand(job: string, common: CommonOptions, ledger: LedgerFlags = {}): Promise<number> {
-  const plan = ledger.resume ? await planResume(job, common, ledger) : await planJob(job, common);
+  const plan = ledger.resume ? await planResume(job, common, ledger) : await planJob(job, common, true);
   const text = [renderPlan(plan, label(job), Boolean(process.stdout.isTTY)), renderLedgerPlan(plan)].filter(Boolean).join('\n\n');
   process.stdout.write(`${text}\n`);
   return EXIT.ok;

@@ -21,5 +21,12 @@ export function renderLedgerPlan(plan: Plan): string {
     parts.push('Upstream outputs restored from checkpoints:');
     parts.push(table(plan.restoredInputs.map((input) => [input.name, `from run ${input.from.runId}`, `for ${input.neededBy.join(', ')}`])));
   }
+  const cursors = plan.tasks.filter((t) => t.cursor);
+  if (cursors.length) {
+    if (parts.length) parts.push('');
+    parts.push('Incremental cursors (reads rows after):');
+    const from = { ledger: 'committed by the last successful run', initial: 'initial value', 'full-refresh': 'initial value (--full-refresh)' } as const;
+    parts.push(table(cursors.map((t) => [t.name, `${t.cursor!.column} > ${t.cursor!.value}`, from[t.cursor!.source]])));
+  }
   return parts.join('\n');
 }
