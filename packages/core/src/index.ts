@@ -73,6 +73,7 @@ export type {
 export { registerLedgerStore, registerCheckpointStore, type LedgerStoreFactory, type CheckpointStoreFactory } from './state/store-registry.js';
 export { openLedgerStore, resolveJobName } from './state/locate.js';
 export { FileLedgerStore } from './state/file-store.js';
+export { leaseExpired } from './state/lease-expiry.js';
 export * from './data/index.js';
 export { ToCSV } from './tasks/to-csv.js';
 export { ToParquet } from './tasks/to-parquet.js';

@@ -28,9 +28,11 @@ const INLINE_LIMIT = 16 * 1024;
 const fileSafe = (name: string) => name.replace(/[^\w.-]+/g, '_').slice(0, 80);
 
 /** Checkpoints `output` of the task at `index` of run `runId`, when it can be restored exactly. */
-export async function writeCheckpoint(store: CheckpointStore, runId: string, index: number, task: string, output: unknown): Promise<CheckpointOutcome> {
+export async function writeCheckpoint(store: CheckpointStore | undefined, runId: string, index: number, task: string, output: unknown): Promise<CheckpointOutcome> {
   const base = `${runId}/${String(index).padStart(5, '0')}-${fileSafe(task)}`;
+  const noStore = 'the ledger keeps no checkpoint files here (a database ledger): set BIGRAYS_CHECKPOINTS to a folder or s3:// to checkpoint it';
   if (output instanceof Dataset) {
+    if (!store) return { notCheckpointed: `its Dataset cannot be checkpointed: ${noStore}` };
     if (output.deleted) return { notCheckpointed: 'its Dataset was deleted before the task ended' };
     const location = `${base}.csv`;
     const sha256 = await hashFile(output.path);
@@ -58,6 +60,7 @@ export async function writeCheckpoint(store: CheckpointStore, runId: string, ind
     const bytes = Buffer.byteLength(text);
     return { checkpoint: { kind: 'json', location: 'inline', inline: text, bytes, sha256: sha256Of(Buffer.from(text)) } };
   }
+  if (!store) return { notCheckpointed: `its output is over ${INLINE_LIMIT / 1024} KB: ${noStore}` };
   const data = Buffer.from(text);
   const location = `${base}.json`;
   await store.putBytes(location, data);
@@ -68,12 +71,13 @@ export async function writeCheckpoint(store: CheckpointStore, runId: string, ind
 export class CheckpointUnusableError extends Error {}
 
 /** Restores an output; throws `CheckpointUnusableError` when the checkpoint is missing or changed. */
-export async function restoreCheckpoint(store: CheckpointStore, ref: CheckpointRef, scope: RunScope): Promise<unknown> {
+export async function restoreCheckpoint(store: CheckpointStore | undefined, ref: CheckpointRef, scope: RunScope): Promise<unknown> {
   if (ref.kind === 'json') {
     let data: Buffer;
     const where = ref.inline !== undefined ? '(kept in the run record)' : ref.location;
     try {
-      data = ref.inline !== undefined ? Buffer.from(ref.inline) : await store.getBytes(ref.location);
+      if (ref.inline === undefined && !store) throw new Error('no checkpoint store is configured');
+      data = ref.inline !== undefined ? Buffer.from(ref.inline) : await store!.getBytes(ref.location);
     } catch (error) {
       throw new CheckpointUnusableError(`its checkpoint ${where} is missing (${messageOf(error)})`, { cause: error });
     }
@@ -85,6 +89,7 @@ export async function restoreCheckpoint(store: CheckpointStore, ref: CheckpointR
     }
   }
   const meta = ref.dataset;
+  if (!store) throw new CheckpointUnusableError(`its checkpoint ${ref.location} is in a checkpoint store that is not configured (BIGRAYS_CHECKPOINTS)`);
   if (!meta) throw new CheckpointUnusableError(`its checkpoint ${ref.location} lacks the Dataset's columns`);
   const path = join(spoolDir(), `${Date.now().toString(36)}-${randomBytes(6).toString('hex')}.csv`);
   trackSpoolFile(path);

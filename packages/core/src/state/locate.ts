@@ -5,9 +5,11 @@
  * @module
  */
 import { access, mkdir } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { StateError } from '../errors/errors.js';
 import { BigraysConfig } from '../config/config.js';
@@ -30,6 +32,30 @@ export interface StateLocation {
 }
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+
+/** Which package registers the store of a scheme (see `store-registry.ts`). */
+const STORE_PACKAGES: Readonly<Record<string, string>> = {
+  postgres: '@bigrays/sql',
+  postgresql: '@bigrays/sql',
+  mysql: '@bigrays/sql',
+  mariadb: '@bigrays/sql',
+  sqlite: '@bigrays/sql',
+  s3: '@bigrays/aws',
+};
+
+/** Imports a store package as the job would (resolved from its folder); a missing one is reported by the caller. */
+async function loadStorePackage(pkg: string, jobFile: string | undefined): Promise<void> {
+  let entry: string;
+  try {
+    // The packages are ES modules only ("import" export): find the folder through package.json, then its import entry.
+    const manifest = createRequire(jobFile ?? join(process.cwd(), 'job.js')).resolve(`${pkg}/package.json`);
+    const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: { '.'?: { import?: string } }; main?: string });
+    entry = join(dirname(manifest), exported.exports?.['.']?.import ?? exported.main ?? 'index.js');
+  } catch {
+    return;
+  }
+  await import(pathToFileURL(entry).href);
+}
 
 /** The job name a run records. */
 export function resolveJobName(location: StateLocation): string {
@@ -76,9 +102,11 @@ export async function openLedgerStore(location: StateLocation): Promise<LedgerSt
   } else {
     const scheme = SCHEME.exec(setting)?.[1]?.toLowerCase();
     if (scheme && scheme !== 'file' && !(scheme.length === 1 && process.platform === 'win32')) {
+      const pkg = STORE_PACKAGES[scheme];
+      // Found through the registry; a store package the job did not import is loaded now, from the job's folder, only because BIGRAYS_STATE asks for it.
+      if (!ledgerStoreFor(scheme) && pkg) await loadStorePackage(pkg, jobFileOf(location));
       const factory = ledgerStoreFor(scheme);
       if (!factory) {
-        const pkg = ['postgres', 'postgresql', 'mysql', 'mariadb', 'sqlite'].includes(scheme) ? '@bigrays/sql' : undefined;
         throw new StateError(
           pkg
             ? `BIGRAYS_STATE=${maskDsn(setting)} needs ${pkg}: install it with its driver and import it in the job (import '${pkg}'), or unset BIGRAYS_STATE to use the .bigrays/ folder`
@@ -165,6 +193,7 @@ export async function openCheckpointStore(location: StateLocation, ledger: Ledge
     });
     return new FileCheckpointStore(dir);
   }
+  if (!checkpointStoreFor(scheme) && STORE_PACKAGES[scheme]) await loadStorePackage(STORE_PACKAGES[scheme]!, jobFileOf(location));
   const factory = checkpointStoreFor(scheme);
   if (!factory) {
     throw new StateError(

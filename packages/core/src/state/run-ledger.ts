@@ -183,7 +183,6 @@ export class RunLedger implements RunRecorder {
   }
 
   restore(from: CheckpointSource, scope: RunScope): Promise<unknown> {
-    if (!this.checkpoints) return Promise.reject(new Error('no checkpoint store is configured'));
     return restoreCheckpoint(this.checkpoints, from.checkpoint, scope);
   }
 
@@ -203,7 +202,7 @@ export class RunLedger implements RunRecorder {
     if (report.status === 'succeeded') {
       if (report.restoredFrom && step.resume?.action === 'restore') {
         record = { ...record, checkpoint: step.resume.from.checkpoint, restoredFrom: report.restoredFrom };
-      } else if (this.checkpoints) {
+      } else {
         try {
           const outcome = await writeCheckpoint(this.checkpoints, this.runId, index, step.name, output);
           record = { ...record, ...outcome };
