@@ -149,8 +149,14 @@ export class SQLWrite extends SQLTask {
    * needs no `as const`; other values are an error when the task runs.
    */
   ifExists: IfExists | (string & Record<never, never>) = 'fail';
+  /**
+   * With `ifExists = 'merge'`: the columns that identify a row. Rows whose
+   * key exists are updated, the others inserted, in one transaction; a table
+   * created by the write gets a unique key on them.
+   */
+  key?: readonly string[];
 
   run(db: SQLSession): Promise<number> {
-    return db.write(this.table, this.input, { ifExists: this.ifExists as IfExists });
+    return db.write(this.table, this.input, { ifExists: this.ifExists as IfExists, ...(this.key !== undefined ? { key: this.key } : {}) });
   }
 }
