@@ -22,3 +22,9 @@ export type { FromS3Decompress } from './formats/decompress.js';
 export { SNSTask, SNSPublish, SNSPublishEmail } from './sns-tasks.js';
 export { toS3, fromS3, listS3Objects, snsPublish, snsPublishEmail, type ToS3Attributes, type SNSPublishAttributes } from './functional.js';
 export { missingAwsConfig, NODE_VERSION_WARNING_SWITCH } from './aws-config.js';
+
+// Checkpoints in S3: BIGRAYS_CHECKPOINTS=s3://bucket/prefix. Registering loads nothing: the SDK loads when a checkpoint is written or read.
+import { registerCheckpointStore } from '@bigrays/core';
+import { S3CheckpointStore } from './checkpoint-store.js';
+registerCheckpointStore(['s3'], '@bigrays/aws', (uri) => new S3CheckpointStore(uri));
+export { S3CheckpointStore } from './checkpoint-store.js';

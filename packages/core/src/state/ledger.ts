@@ -124,6 +124,10 @@ export interface CheckpointStore {
   getFile(location: string, targetPath: string): Promise<void>;
   /** Deletes every checkpoint of a run. */
   deleteRun(runId: string): Promise<void>;
+  /** Checks it can be used (configuration, access) before any task runs. */
+  open?(): Promise<void>;
+  /** Releases connections (S3); called when the run ends. */
+  close?(): Promise<void>;
 }
 
 /**

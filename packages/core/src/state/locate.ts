@@ -202,5 +202,13 @@ export async function openCheckpointStore(location: StateLocation, ledger: Ledge
         : `BIGRAYS_CHECKPOINTS=${setting}: unknown checkpoint store '${scheme}:'; use s3://bucket/prefix or a folder`,
     );
   }
-  return factory(setting);
+  const store = await factory(setting);
+  try {
+    await store.open?.();
+  } catch (error) {
+    await store.close?.().catch(() => undefined);
+    if (error instanceof StateError) throw error;
+    throw new StateError(`the checkpoint store (${store.description}) cannot be used: ${redactMessage(error)}. Fix it, or unset BIGRAYS_CHECKPOINTS to keep checkpoints with the ledger`, { cause: error });
+  }
+  return store;
 }

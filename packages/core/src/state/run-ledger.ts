@@ -259,6 +259,7 @@ export class RunLedger implements RunRecorder {
 
   async close(): Promise<void> {
     await this.lease?.release().catch(() => undefined);
+    if (this.checkpoints !== this.store.checkpoints) await this.checkpoints?.close?.().catch(() => undefined);
     await this.store.close();
   }
 }
