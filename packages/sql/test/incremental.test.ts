@@ -34,8 +34,8 @@ function defineJob(table: string, spool: boolean) {
 }
 
 describe.each([
-  ['sqlite', () => `sqlite:${join(sqliteDir(), 'db.sqlite')}`, 'text', true],
-  ['postgres', () => PG_DSN, 'timestamptz', pgUp],
+  ['sqlite', (): string => `sqlite:${join(sqliteDir(), 'db.sqlite')}`, 'text', true],
+  ['postgres', (): string => PG_DSN, 'timestamptz', pgUp],
 ] as const)('%s: an incremental SQLQuery', (dialect, dsn, type, up) => {
   (up ? it : it.skip)('binds :cursor to the committed cursor and reads only new rows, rows or Dataset', async () => {
     BigraysConfig.DB_DSN = dsn();
