@@ -16,6 +16,7 @@ import * as startup from './lib/scenarios/startup.mjs';
 import * as planning from './lib/scenarios/planning.mjs';
 import * as datasetParquet from './lib/scenarios/dataset-parquet.mjs';
 import * as csvLibraries from './lib/scenarios/csv-libraries.mjs';
+import * as ledger from './lib/scenarios/ledger.mjs';
 
 const SCENARIOS = [
   { module: postgresToCsv, needs: ['pg'] },
@@ -26,6 +27,7 @@ const SCENARIOS = [
   { module: planning, needs: [] },
   { module: datasetParquet, needs: ['pg'] },
   { module: csvLibraries, needs: [] },
+  { module: ledger, needs: [] },
 ];
 
 const argv = process.argv.slice(2);

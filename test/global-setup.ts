@@ -13,6 +13,12 @@
 import { startMoto } from './moto/moto-server.mjs';
 
 export default async function globalSetup(): Promise<void> {
+  // Hermetic: no test records runs in a developer's ledger, nor writes .bigrays/ folders into the repo.
+  // Ledger tests point BIGRAYS_STATE (or the `state` option) at a temporary folder of their own.
+  process.env.BIGRAYS_STATE = 'off';
+  delete process.env.BIGRAYS_CHECKPOINTS;
+  delete process.env.BIGRAYS_JOB_NAME;
+  delete process.env.BIGRAYS_KEEP_RUNS;
   if (process.env.BIGRAYS_TEST_MOTO_ENDPOINT) return;
   try {
     const server = await startMoto();

@@ -11,7 +11,8 @@ function modulesLoadedBy(args: string[], cliArgs = true): { code: number | null;
   const r = spawnSync(process.execPath, ['--import', join(REPO, 'test', 'helpers', 'record-modules.mjs'), ...(cliArgs ? [BIN] : []), ...args], {
     cwd: REPO,
     encoding: 'utf8',
-    env: childEnv({ BIGRAYS_MODULE_LOG: log, BIGRAYS_DB_DSN: 'postgres://nobody@127.0.0.1:1/none', BIGRAYS_AWS_REGION: 'us-east-1' }),
+    // BIGRAYS_STATE unset: the default ledger (.bigrays/ next to the job) must not load TypeORM or the AWS SDK either.
+    env: childEnv({ BIGRAYS_MODULE_LOG: log, BIGRAYS_DB_DSN: 'postgres://nobody@127.0.0.1:1/none', BIGRAYS_AWS_REGION: 'us-east-1', BIGRAYS_STATE: undefined }),
   });
   let modules: string[] = [];
   try {

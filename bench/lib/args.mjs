@@ -1,12 +1,12 @@
 // Command-line flags of bench/run.mjs.
-export const SCENARIOS = ['scenario1', 'scenario2', 'scenario3', 'scenario4', 'scenario5', 'scenario6', 'scenario7', 'scenario8'];
+export const SCENARIOS = ['scenario1', 'scenario2', 'scenario3', 'scenario4', 'scenario5', 'scenario6', 'scenario7', 'scenario8', 'scenario9'];
 
 export const USAGE = `Usage: pnpm bench [flags]     (or: node bench/run.mjs [flags] after pnpm build)
 
   --rows N          rows in the generated tables (default 1000000)
   --large           same as --rows 5000000
   --runs N          measured runs per tool, median reported (default 3; scenario 5 uses max(N, 10))
-  --only LIST       comma-separated subset: scenario1..scenario8 (or 1..8), e.g. --only scenario1,scenario5
+  --only LIST       comma-separated subset: scenario1..scenario9 (or 1..9), e.g. --only scenario1,scenario5
   --quick           smoke check: --rows 100000 --runs 1 (scenario 5: 3 runs)
   --profile         CPU-profile (node --cpu-prof) one extra run of every bigrays job, missed target or not
   --no-profile      profile nothing (default: one profiled run of each bigrays job that misses a target; none with --quick)
@@ -24,6 +24,7 @@ Scenarios:
   scenario7  Dataset -> Parquet          bigrays ToParquet(Dataset)  vs ToCSV of the same decoded rows (and ToCSV's file copy)
   scenario8  CSV libraries (in process)  bigrays CSV encoder/parser  vs @json2csv, csv-stringify, csv-parse, papaparse, udsv, csv-parser
                                          (rows capped at 200,000; also: node --expose-gc bench/csv-libraries.mjs)
+  scenario9  run ledger                  one-task job with the default ledger vs BIGRAYS_STATE=off; 10,000-task chain with the ledger
 `;
 
 export function parseArgs(argv) {

@@ -14,19 +14,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  BigraysConfig,
-  ConfigurationError,
-  Task,
-  TaskError,
-  bigraysRun,
-  resetFormatKws,
-  resetJobs,
-  runTask,
-  toCsv,
-  updateFormatKws,
-  type Dataset,
-} from '@bigrays/core';
+import { BigraysConfig, ConfigurationError, Task, TaskError, bigraysRun, resetFormatKws, resetJobs, runTask, toCsv, updateFormatKws, type Dataset } from '@bigrays/core';
 import { sqlExecute, sqlQuery, sqlWrite } from '@bigrays/sql';
 import { fromS3, listS3Objects, snsPublishEmail, toS3 } from '@bigrays/aws';
 import { requireService } from '../services.js';

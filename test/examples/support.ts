@@ -65,6 +65,8 @@ export function isolatedEnv(options: RunOptions & { tmp: string }): NodeJS.Proce
   return childEnv({
     ...env,
     ...(options.moto ? motoEnv() : {}),
+    // The run ledger goes to the child's temporary folder, never into examples/.
+    BIGRAYS_STATE: join(options.tmp, 'bigrays-state'),
     ...options.env,
     TMPDIR: options.tmp,
     FORCE_COLOR: '0',

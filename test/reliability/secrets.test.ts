@@ -10,20 +10,7 @@
  * every corpus and fault test.)
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import {
-  BigraysConfig,
-  JobFailedError,
-  Requires,
-  Resource,
-  Task,
-  bigraysRun,
-  getLogger,
-  resetJobs,
-  setLogLevel,
-  updateFormatKws,
-  resetFormatKws,
-  type Config,
-} from '@bigrays/core';
+import { BigraysConfig, JobFailedError, Requires, Resource, Task, bigraysRun, getLogger, resetJobs, setLogLevel, updateFormatKws, resetFormatKws, type Config } from '@bigrays/core';
 import { SECRETS, errorText, leakedSecrets } from './support.js';
 
 const DSN = `postgres://etl:${SECRETS.dsnPwdEncoded}@db.invalid:5432/warehouse`;

@@ -23,3 +23,9 @@ export { SNSTask, SNSPublish, SNSPublishEmail } from './sns-tasks.js';
 export { toS3, fromS3, listS3Objects, snsPublish, snsPublishEmail, type ToS3Attributes, type SNSPublishAttributes } from './functional.js';
 export { missingAwsConfig, AWS_CONFIG_KEYS, NODE_VERSION_WARNING_SWITCH } from './aws-config.js';
 export { AwsResource } from './aws-resource.js';
+
+// Checkpoints in S3: BIGRAYS_CHECKPOINTS=s3://bucket/prefix. Registering loads nothing: the SDK loads when a checkpoint is written or read.
+import { registerCheckpointStore } from '@bigrays/core/plugin';
+import { S3CheckpointStore } from './checkpoint-store.js';
+registerCheckpointStore(['s3'], '@bigrays/aws', (uri) => new S3CheckpointStore(uri));
+export { S3CheckpointStore } from './checkpoint-store.js';

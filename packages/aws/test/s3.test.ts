@@ -7,19 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import {
-  DatasetWriter,
-  Input,
-  JobFailedError,
-  TaskError,
-  Task,
-  bigraysRun,
-  resetFormatKws,
-  resetJobs,
-  updateFormatKws,
-  type Dataset,
-  type Row,
-} from '@bigrays/core';
+import { DatasetWriter, Input, JobFailedError, TaskError, Task, bigraysRun, resetFormatKws, resetJobs, updateFormatKws, type Dataset, type Row } from '@bigrays/core';
 import { FromS3, ListS3Objects, S3Client, S3Task, S3Upload, ToS3, fromS3, listS3Objects, toS3 } from '@bigrays/aws';
 import { requireService } from '../../../test/services.js';
 import {

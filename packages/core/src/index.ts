@@ -16,7 +16,7 @@ import 'reflect-metadata';
 export { Task } from './decorators/task.js';
 export { Requires } from './decorators/requires.js';
 export { Input, type UpstreamRef } from './decorators/input.js';
-export type { TaskOptions, TaskClass, Constructor } from './metadata/records.js';
+export type { TaskOptions, IncrementalOptions, TaskClass, Constructor } from './metadata/records.js';
 export type { TaskContract, TemplateUse } from './metadata/task-contract.js';
 export { Resource, type ResourceClass } from './resources/resource.js';
 
@@ -45,9 +45,13 @@ export {
   TaskError,
   InterruptedError,
   UsageError,
+  StateError,
   type BigraysErrorKind,
 } from './errors/errors.js';
 export { JobFailedError } from './run/job-result.js';
+export { taskCursor, withCursor, type TaskCursor } from './run/cursor.js';
+export type { BigraysRunOptions } from './run/bigrays-run.js';
+export type { StateOptions } from './state/run-ledger.js';
 
 // Logging.
 export { getLogger, setLogLevel, LOG_LEVELS, type LogLevelName } from './logging/logger.js';

@@ -141,3 +141,21 @@ export { redact, maskDsn, displayValue, isSecretKey, secretValues, rememberSecre
 
 // Templates.
 export { formatTemplate, placeholders, formatAttribute, type FormatValue } from './templates/format.js';
+
+// Run-ledger and checkpoint stores (BIGRAYS_STATE / BIGRAYS_CHECKPOINTS): a plugin registers the URI schemes it serves.
+export type {
+  LedgerStore,
+  CheckpointStore,
+  CheckpointRef,
+  RunRecord,
+  RunSummary,
+  RunStatus,
+  RunState,
+  TaskRunRecord,
+  CursorRecord,
+  LeaseHolder,
+} from './state/ledger.js';
+export { registerLedgerStore, registerCheckpointStore, type LedgerStoreFactory, type CheckpointStoreFactory } from './state/store-registry.js';
+export { openLedgerStore, resolveJobName } from './state/locate.js';
+export { FileLedgerStore } from './state/file-store.js';
+export { leaseExpired } from './state/lease-expiry.js';

@@ -17,3 +17,10 @@ export { UnloadSpecError, type UnloadDialect, type UnloadFormat, type UnloadRequ
 export type { IfExists, WriteOptions } from './write.js';
 export type { Dialect } from './sql-text.js';
 export type { Row, Dataset, ColumnType } from '@bigrays/core';
+
+// The run ledger in a database: BIGRAYS_STATE=postgres://…, mysql://…, mariadb://…, sqlite:<path>.
+// Registering loads nothing: TypeORM and the driver are imported when the ledger opens.
+import { registerLedgerStore } from '@bigrays/core/plugin';
+import { SqlLedgerStore } from './ledger/sql-ledger-store.js';
+registerLedgerStore(['postgres', 'postgresql', 'mysql', 'mariadb', 'sqlite'], '@bigrays/sql', (dsn) => new SqlLedgerStore(dsn));
+export { SqlLedgerStore, LEDGER_SCHEMA_VERSION } from './ledger/sql-ledger-store.js';

@@ -474,6 +474,8 @@ export class SQLSession extends Resource {
         table,
         input,
         options.ifExists ?? 'fail',
+        'input',
+        options.key,
       );
     });
   }

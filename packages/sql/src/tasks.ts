@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Requires, type Dataset, type Row, type TemplateUse } from '@bigrays/core';
+import { Requires, withCursor, type Dataset, type Row, type TemplateUse } from '@bigrays/core';
 import { SQLSession, type Params } from './session.js';
 import { sqlTemplateProblem } from './sql-templates.js';
 import type { IfExists } from './write.js';
@@ -69,7 +69,9 @@ export class SQLQuery extends SQLTask {
   spool = false;
 
   run(db: SQLSession): Promise<Row[] | Dataset> {
-    return this.spool ? db.spool(this.query, this.params) : db.query(this.query, this.params);
+    // An incremental task (@Task({ incremental })) binds :cursor to its cursor.
+    const params = withCursor(this.params);
+    return this.spool ? db.spool(this.query, params) : db.query(this.query, params);
   }
 }
 
@@ -106,7 +108,7 @@ export class SQLExecute extends SQLTask {
   rawSql?: readonly string[];
 
   run(db: SQLSession): Promise<number> {
-    return db.execute(this.statement, this.params);
+    return db.execute(this.statement, withCursor(this.params));
   }
 }
 
@@ -147,8 +149,14 @@ export class SQLWrite extends SQLTask {
    * needs no `as const`; other values are an error when the task runs.
    */
   ifExists: IfExists | (string & Record<never, never>) = 'fail';
+  /**
+   * With `ifExists = 'merge'`: the columns that identify a row. Rows whose
+   * key exists are updated, the others inserted, in one transaction; a table
+   * created by the write gets a unique key on them.
+   */
+  key?: readonly string[];
 
   run(db: SQLSession): Promise<number> {
-    return db.write(this.table, this.input, { ifExists: this.ifExists as IfExists });
+    return db.write(this.table, this.input, { ifExists: this.ifExists as IfExists, ...(this.key !== undefined ? { key: this.key } : {}) });
   }
 }

@@ -12,9 +12,10 @@ import { qualifiedName, within, type Engine, type ProgressSink, type TableName, 
 import { sqlTaskError } from './errors.js';
 import type { Dialect } from './sql-text.js';
 import { inferColumnType, valueWriter, widenDecimalSize, type ColumnInfo, type DecimalSize } from './values.js';
+import { checkKeyColumns, checkMergeKey, checkUniqueKey, mergeStatement, uniqueKeyClause } from './write-merge.js';
 
 /** What `SQLWrite` does when the table exists already. */
-export type IfExists = 'fail' | 'append' | 'replace';
+export type IfExists = 'fail' | 'append' | 'replace' | 'merge';
 
 /** Options of `db.write()`. */
 export interface WriteOptions {
@@ -26,9 +27,11 @@ export interface WriteOptions {
    * is an error that leaves it untouched.
    */
   ifExists?: IfExists;
+  /** `ifExists = 'merge'`: the columns that identify a row (a unique key; created with the table). */
+  key?: readonly string[];
 }
 
-const IF_EXISTS: readonly IfExists[] = ['fail', 'append', 'replace'];
+const IF_EXISTS: readonly IfExists[] = ['fail', 'append', 'replace', 'merge'];
 
 /** Rows inferred from (or taken before deciding the columns of) an iterable input. */
 const SAMPLE_ROWS = 1000;
@@ -302,12 +305,13 @@ async function openSource(input: unknown, label: string): Promise<Source> {
  *   with one atomic `RENAME TABLE`), so readers see the old table or the new
  *   one, never a half-written one.
  */
-export async function writeTable(ctx: WriteContext, table: unknown, input: unknown, ifExists: unknown = 'fail', label = 'input'): Promise<number> {
+export async function writeTable(ctx: WriteContext, table: unknown, input: unknown, ifExists: unknown = 'fail', label = 'input', mergeKey?: unknown): Promise<number> {
   const { engine } = ctx;
   const dialect = engine.dialect;
   if (!IF_EXISTS.includes(ifExists as IfExists)) {
-    throw sqlTaskError(`ifExists must be 'fail', 'append' or 'replace'; got ${typeof ifExists === 'string' ? `'${ifExists}'` : describeValue(ifExists)}`);
+    throw sqlTaskError(`ifExists must be 'fail', 'append', 'replace' or 'merge'; got ${typeof ifExists === 'string' ? `'${ifExists}'` : describeValue(ifExists)}`);
   }
+  const key = checkMergeKey(mergeKey, ifExists);
   let name = parseTableName(table, dialect);
   const shown = String(table);
   const maxBytes = engine.maxIdentifierBytes;
@@ -339,7 +343,7 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
           'pass at least one row, or a Dataset (which knows its columns)',
       );
     }
-    if (ifExists === 'append') return 0;
+    if (ifExists === 'append' || ifExists === 'merge') return 0;
     // A replace rebuilds the table from the input's columns; without any, emptying the old table instead
     // would keep its schema only in this case (and wipe a table because an upstream step came back empty).
     throw sqlTaskError(
@@ -363,9 +367,39 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
     }
   });
   ctx.signal.throwIfAborted();
+  if (key) checkKeyColumns(key, columns, shown);
+  // A table created for a merge gets its unique key, so that the next merge can match rows.
+  const keyClause = key ? uniqueKeyClause(engine, key, (c) => types[columns.findIndex((col) => col.name === c)]!) : '';
   const create = (t: TableName) =>
-    ctx.run(`CREATE TABLE ${q(t)} (${columns.map((c, i) => `${engine.quoteIdent(c.name)} ${types[i]}`).join(', ')})`);
+    ctx.run(`CREATE TABLE ${q(t)} (${columns.map((c, i) => `${engine.quoteIdent(c.name)} ${types[i]}`).join(', ')}${keyClause})`);
   const load = (t: TableName) => engine.load(t, columns, source.writeSource(dialect), ctx.progress, ctx.signal);
+  if (exists && key) {
+    // Stage, then merge in one statement, all in one transaction.
+    await checkUniqueKey(engine, name, key, shown);
+    const columnDefs = columns.map((c, i) => `${engine.quoteIdent(c.name)} ${types[i]}`).join(', ');
+    const staging = stagingName(name, 'new', newTag());
+    const merge = async (stage: TableName) => {
+      const written = await load(stage);
+      await ctx.run(mergeStatement(engine, name, stage, columns.map((c) => c.name), key));
+      return written;
+    };
+    if (engine.transactionalDdl) {
+      return ctx.transaction(async () => {
+        await ctx.run(`CREATE TABLE ${q(staging)} (${columnDefs})`);
+        const written = await merge(staging);
+        await ctx.run(`DROP TABLE ${q(staging)}`);
+        return written;
+      });
+    }
+    // MariaDB/MySQL: a TEMPORARY table commits nothing and goes with the connection.
+    const temp: TableName = { name: staging.name };
+    await ctx.run(`CREATE TEMPORARY TABLE ${q(temp)} (${columnDefs})`);
+    try {
+      return await ctx.transaction(() => merge(temp));
+    } finally {
+      await ctx.run(`DROP TEMPORARY TABLE IF EXISTS ${q(temp)}`).catch(() => undefined);
+    }
+  }
 
   if (engine.transactionalDdl) {
     return ctx.transaction(async () => {

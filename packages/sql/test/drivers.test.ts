@@ -5,17 +5,7 @@
  */
 import { describe, it, expect, beforeEach, beforeAll, afterAll } from '@jest/globals';
 import { join } from 'node:path';
-import {
-  BigraysConfig,
-  Dataset,
-  Input,
-  Requires,
-  Task,
-  resetFormatKws,
-  resetJobs,
-  updateFormatKws,
-  type Row,
-} from '@bigrays/core';
+import { BigraysConfig, Dataset, Input, Requires, Task, resetFormatKws, resetJobs, updateFormatKws, type Row } from '@bigrays/core';
 import { SQLExecute, SQLQuery, SQLSession, SQLTask, SQLWrite, sqlExecute, sqlQuery, sqlWrite } from '@bigrays/sql';
 import { requireService } from '../../../test/services.js';
 import { MARIADB_DSN, PG_DSN, dropCreatedTables, Tiny, failureOf, openSession, rejection, run, sqliteDir, uniqueTable } from './helpers.js';

@@ -197,7 +197,7 @@ export const CASES: CorpusCase[] = [
     needs: pg,
     env: { RELI_IF_EXISTS: 'overwrite' },
     code: 1,
-    message: "bigrays: job failed (failed: Save)\n  ✖ Save: ifExists must be 'fail', 'append' or 'replace'; got 'overwrite'",
+    message: "bigrays: job failed (failed: Save)\n  ✖ Save: ifExists must be 'fail', 'append', 'replace' or 'merge'; got 'overwrite'",
     setup: useTable,
     nothingWritten: noTable,
   },

@@ -25,15 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import {
-  Task,
-  Requires,
-  Input,
-  Resource,
-  bigraysRun,
-  JobFailedError,
-  DatasetWriter,
-} from '@bigrays/core';
+import { Task, Requires, Input, Resource, bigraysRun, JobFailedError, DatasetWriter } from '@bigrays/core';
 import { liveSpoolFiles } from '@bigrays/core/testing';
 
 const { values } = parseArgs({

@@ -32,11 +32,15 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'run':
         return await runCommand(command);
       case 'plan':
-        return await planCommand(command.job, command.common);
+        return await planCommand(command.job, command.common, command.ledger);
       case 'graph':
         return await graphCommand(command.job, command.format, command.common);
       case 'config':
         return await configCommand(command.job);
+      case 'runs':
+        return await (await import('./commands/ledger.js')).runsCommand(command);
+      case 'state':
+        return await (await import('./commands/ledger.js')).stateCommand(command);
     }
   } catch (error) {
     process.stderr.write(`${formatError(error, debug)}\n`);

@@ -19,6 +19,8 @@ export interface TaskScope {
   readonly signal: AbortSignal;
   readonly run: RunScope;
   report(progress: Progress): void;
+  /** An incremental task's cursor (see `taskCursor()`). */
+  readonly cursor?: TaskCursor;
 }
 
 const storage = new AsyncLocalStorage<TaskScope>();
@@ -46,4 +48,18 @@ const never = new AbortController().signal;
 /** The current task's abort signal (never aborted outside a run). Long work should stop when it fires. */
 export function taskSignal(): AbortSignal {
   return storage.getStore()?.signal ?? never;
+}
+
+/** The cursor of the incremental task that is running. */
+export interface TaskCursor {
+  /** The output column the cursor follows. */
+  readonly column: string;
+  /** The value this run reads from: the last committed one, or `initial` (a `Date` for timestamps). */
+  readonly value: Date | number | bigint | string;
+  /**
+   * Moves the cursor to `value` (instead of taking the greatest `column` value
+   * of the output). Committed to the ledger only when the whole run succeeds;
+   * a value behind the current one is ignored.
+   */
+  advance(value: Date | number | bigint | string): void;
 }

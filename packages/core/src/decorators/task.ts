@@ -14,6 +14,15 @@ function checkOptions(className: string, options: TaskOptions): void {
   if (retryDelayMs !== undefined && !(retryDelayMs >= 0)) throw bad('retryDelayMs', 'must be a number ≥ 0');
   if (timeout !== undefined && !(timeout > 0)) throw bad('timeout', 'must be a number of milliseconds > 0');
   if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) throw bad('name', 'must be a non-empty string');
+  const inc = options.incremental;
+  if (inc !== undefined) {
+    if (inc === null || typeof inc !== 'object') throw bad('incremental', "must be { cursor: 'column', initial: value }");
+    if (typeof inc.cursor !== 'string' || inc.cursor.trim() === '') throw bad('incremental.cursor', "must name the output column that orders the rows (e.g. 'updated_at')");
+    const initial: unknown = inc.initial;
+    const okInitial = typeof initial === 'string' || typeof initial === 'number' || typeof initial === 'bigint' || (initial instanceof Date && !Number.isNaN(initial.getTime()));
+    if (!okInitial) throw bad('incremental.initial', 'must be the value before the first run: an ISO timestamp or Date, a number, a bigint or a string');
+    if (inc.maxFuture !== undefined && !(typeof inc.maxFuture === 'number' && inc.maxFuture > 0)) throw bad('incremental.maxFuture', 'must be a number of milliseconds > 0');
+  }
 }
 
 /**
@@ -33,7 +42,7 @@ export function Task(options: TaskOptions = {}) {
     }
     checkOptions(target.name, options);
     const jobId = registerTask(target);
-    const record: TaskRecord = { name: options.name ?? target.name, options: { ...options }, jobId };
+    const record: TaskRecord = { name: options.name ?? target.name, options: { ...options, ...(options.incremental ? { incremental: { ...options.incremental } } : {}) }, jobId };
     Reflect.defineMetadata(TASK_KEY, record, target);
   };
 }

@@ -8,7 +8,8 @@ export type BigraysErrorKind =
   | 'job-failed'
   | 'interrupted'
   | 'decorator'
-  | 'usage';
+  | 'usage'
+  | 'state';
 
 /** Base class of every error bigrays throws. `kind` says which one it is. */
 export class BigraysError extends Error {
@@ -87,5 +88,16 @@ export class InterruptedError extends BigraysError {
 export class UsageError extends BigraysError {
   constructor(message: string) {
     super('usage', message);
+  }
+}
+
+/**
+ * The run ledger (`BIGRAYS_STATE`) cannot be used, or what was asked of it
+ * cannot be done: an unreachable store, a read-only folder, a held lease,
+ * `--resume` with nothing to resume. Nothing ran.
+ */
+export class StateError extends BigraysError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('state', message, options);
   }
 }

@@ -15,6 +15,7 @@ export const PHASE_OF_KIND: Readonly<Record<BigraysErrorKind, ErrorPhase>> = {
   configuration: 'plan',
   plan: 'plan',
   'task-interface': 'plan',
+  state: 'plan',
   resource: 'run',
   task: 'run',
   'job-failed': 'run',

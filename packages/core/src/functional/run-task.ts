@@ -43,7 +43,8 @@ export async function runTask<T = never, C extends Constructor = Constructor>(
   const record: TaskRecord = { name: base.name, options: {}, jobId: 0 };
   Reflect.defineMetadata(TASK_KEY, record, OneOff);
   try {
-    const result = await runJob({ tasks: [OneOff], deferCleanup: true });
+    // A one-off task is not a run of a job: nothing to record, resume or lease.
+    const result = await runJob({ tasks: [OneOff], deferCleanup: true, state: 'off' });
     return result.output<Output>(OneOff);
   } catch (error) {
     // One task ran: its own error (naming the task, with the cause attached) says more than "job failed".

@@ -23,6 +23,23 @@ export interface TaskOptions {
   retryDelayMs?: number;
   /** Fail the task when one attempt runs longer than this many milliseconds. */
   timeout?: number;
+  /**
+   * An incremental task: reads only what is new since the last successful run.
+   * `:cursor` (SQL) and `{cursor}` (templates) hold the last committed value of
+   * the `cursor` column (or `initial`); after the run succeeds, the greatest
+   * value of that column in the task's output is committed in the run ledger.
+   */
+  incremental?: IncrementalOptions;
+}
+
+/** `@Task({ incremental })`. */
+export interface IncrementalOptions {
+  /** The column of the output whose greatest value is the next cursor (e.g. `updated_at`). */
+  cursor: string;
+  /** The value before the first run (and with `--full-refresh`); its type is the cursor's: an ISO timestamp or `Date`, a number, a bigint, or text. */
+  initial: string | number | bigint | Date;
+  /** A new value more than this many milliseconds ahead of now fails the task (a clock or data bug). Default one day. */
+  maxFuture?: number;
 }
 
 /** What `@Task()` records on a class. */

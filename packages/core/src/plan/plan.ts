@@ -1,5 +1,7 @@
 import type { TaskClass, TaskOptions } from '../metadata/records.js';
 import type { ResourceClass } from '../resources/resource.js';
+import type { CheckpointRef } from '../state/ledger.js';
+import type { CursorKind } from '../state/cursor-value.js';
 
 /** A resource opening: which class, with which per-task overrides. */
 export interface ResourceUse {
@@ -32,10 +34,56 @@ export interface PlannedTask {
   readonly resolved: Readonly<Record<string, unknown>>;
   /** The instance the runner will use (attributes are read at plan time). */
   readonly instance: Record<string, unknown>;
+  /** With `--resume`: whether the task's output is restored from the resumed run or the task runs, and why. */
+  readonly resume?: ResumeDecision;
+  /** An incremental task: its cursor for this run. */
+  readonly cursor?: PlannedCursor;
+}
+
+/** An incremental task's cursor, as this run reads it. */
+export interface PlannedCursor {
+  /** The output column whose greatest value becomes the next cursor. */
+  readonly column: string;
+  readonly kind: CursorKind;
+  /** The value this run starts from (text form, as stored). */
+  readonly value: string;
+  /** Where it comes from: the ledger's committed value, or the task's `initial` (first run, after `--reset`, or `--full-refresh`). */
+  readonly source: 'ledger' | 'initial' | 'full-refresh';
+  readonly maxFutureMs: number;
+}
+
+/** A checkpoint in the ledger: which run wrote it, and where it is. */
+export interface CheckpointSource {
+  readonly runId: string;
+  readonly checkpoint: CheckpointRef;
+}
+
+/** What `--resume` does with one task. */
+export type ResumeDecision =
+  | {
+      readonly action: 'restore';
+      readonly reason: string;
+      readonly from: CheckpointSource;
+      /** An incremental task: the cursor it reached in the resumed run (committed when this run succeeds). */
+      readonly cursor?: { readonly from: string | null; readonly to: string | null };
+    }
+  | { readonly action: 'run'; readonly reason: string };
+
+/** An upstream task outside the run (`--from`/`--only`) whose output comes from a checkpoint. */
+export interface RestoredInput {
+  readonly taskClass: TaskClass;
+  readonly name: string;
+  readonly from: CheckpointSource;
+  /** The planned tasks that take it as an input. */
+  readonly neededBy: readonly string[];
 }
 
 /** A validated, ordered plan. Nothing in it can fail for a reason the planner checks. */
 export interface Plan {
   readonly tasks: readonly PlannedTask[];
   readonly parameters: Readonly<Record<string, string>>;
+  /** The run this one resumes (`--resume`). */
+  readonly resumeOf?: string;
+  /** Upstream outputs restored from checkpoints before the first task (`--from`/`--only`). */
+  readonly restoredInputs?: readonly RestoredInput[];
 }

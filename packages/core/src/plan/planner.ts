@@ -17,11 +17,15 @@ import { getFormatKws } from '../templates/format-kws.js';
 import { resourceUse } from './resource-key.js';
 import { selectTasks, type TaskSelection } from './select-tasks.js';
 import { findCycle } from './cycles.js';
-import type { Plan, PlannedInput, PlannedTask, ResourceAction, ResourceUse } from './plan.js';
+import type { Plan, PlannedCursor, PlannedInput, PlannedTask, ResourceAction, ResourceUse, RestoredInput } from './plan.js';
+import { planCursor, resumeDecision, upstreamCheckpoint, type PlanStateInput } from './plan-state.js';
+import { cursorValue } from '../state/cursor-value.js';
 
 /** Everything the planner needs: which tasks, and parameters that override `updateFormatKws`. */
 export interface PlanOptions extends TaskSelection {
   parameters?: Readonly<Record<string, FormatValue>>;
+  /** What the run ledger knows (checkpoints, the run to resume); read by the caller before planning. */
+  ledgerState?: PlanStateInput;
 }
 
 interface Draft {
@@ -38,7 +42,7 @@ interface Draft {
 export function buildPlan(options: PlanOptions = {}): Plan {
   const drafts = selectTasks(options).map(instantiate);
   checkInterfaces(drafts);
-  const inputs = planInputs(drafts);
+  const { inputs, restoredInputs } = planInputs(drafts, options);
   const parameters = { ...getFormatKws(), ...options.parameters };
   const resources = drafts.map((d) => {
     const record = getRequiresRecord(d.taskClass);
@@ -51,10 +55,12 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     rememberSecrets(use.overrides);
     declareConfigKeys(use.resource);
   }
-  const resolved = resolveTemplates(drafts, parameters);
+  const cursors = planCursors(drafts, options);
+  const resolved = resolveTemplates(drafts, parameters, cursors);
   checkConfiguration(drafts, resources);
   const actions = resourceActions(resources);
 
+  const resume = options.ledgerState?.resume;
   const tasks: PlannedTask[] = drafts.map((d, i) => ({
     name: d.name,
     taskClass: d.taskClass,
@@ -64,8 +70,15 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     inputs: inputs[i]!,
     resolved: resolved[i]!,
     instance: d.instance,
+    ...(resume ? { resume: resumeDecision(resume.runId, resume.tasks.get(d.name)) } : {}),
+    ...(cursors[i] ? { cursor: cursors[i] } : {}),
   }));
-  return { tasks, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])) };
+  return {
+    tasks,
+    parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])),
+    ...(resume ? { resumeOf: resume.runId } : {}),
+    ...(restoredInputs.length > 0 ? { restoredInputs } : {}),
+  };
 }
 
 function instantiate(taskClass: TaskClass): Draft {
@@ -95,7 +108,7 @@ function checkInterfaces(drafts: readonly Draft[]): void {
   if (problems.length > 0) throw new TaskInterfaceError(problems.join('\n'));
 }
 
-function planInputs(drafts: readonly Draft[]): PlannedInput[][] {
+function planInputs(drafts: readonly Draft[], options: PlanOptions): { inputs: PlannedInput[][]; restoredInputs: RestoredInput[] } {
   const position = new Map(drafts.map((d, i) => [d.taskClass as object, i]));
   const problems: string[] = [];
   const edges = new Map<TaskClass, TaskClass[]>();
@@ -126,25 +139,55 @@ function planInputs(drafts: readonly Draft[]): PlannedInput[][] {
     throw new PlanError(`the tasks' inputs form a cycle: ${path}; a task cannot depend on its own output`);
   }
 
+  // --from/--only leave upstream tasks out: their outputs come from the ledger's latest checkpoint of them.
+  const flag =
+    options.from !== undefined
+      ? ({ name: '--from', text: `--from ${options.from}` } as const)
+      : options.only !== undefined
+        ? ({ name: '--only', text: `--only ${options.only.join(',')}` } as const)
+        : undefined;
+  const restored = new Map<TaskClass, RestoredInput>();
   planned.forEach((inputs, i) => {
     for (const input of inputs) {
       const at = position.get(input.upstream);
       const name = drafts[i]!.name;
       if (at === undefined) {
-        problems.push(`${name}.${input.property} needs the output of ${input.upstreamName}, which is not part of this run: add ${input.upstreamName} to the run (or to --only)`);
+        const known = restored.get(input.upstream);
+        const source = known?.from ?? upstreamCheckpoint(options.ledgerState, flag, input.upstreamName, name, input.property);
+        if (typeof source === 'string') problems.push(source);
+        else restored.set(input.upstream, { taskClass: input.upstream, name: input.upstreamName, from: source, neededBy: [...(known?.neededBy ?? []), name] });
       } else if (at > i) {
         problems.push(`${name}.${input.property} needs the output of ${input.upstreamName}, which runs after ${name}: run ${input.upstreamName} before ${name}`);
       }
     }
   });
   if (problems.length > 0) throw new PlanError(problems.join('\n'), problems);
-  return planned;
+  return { inputs: planned, restoredInputs: [...restored.values()] };
 }
 
-function resolveTemplates(drafts: readonly Draft[], parameters: Readonly<Record<string, FormatValue>>): Record<string, unknown>[] {
+/** Incremental tasks' cursors (`@Task({ incremental })`), from the ledger's committed values. */
+function planCursors(drafts: readonly Draft[], options: PlanOptions): (PlannedCursor | undefined)[] {
+  const problems: string[] = [];
+  const cursors = drafts.map((d) => {
+    const cursor = planCursor(d.name, getTaskRecord(d.taskClass)!.options, options.ledgerState);
+    if (typeof cursor === 'string') problems.push(cursor);
+    return typeof cursor === 'string' ? undefined : cursor;
+  });
+  if (problems.length > 0) throw new PlanError(problems.join('\n'), problems);
+  return cursors;
+}
+
+function resolveTemplates(
+  drafts: readonly Draft[],
+  jobParameters: Readonly<Record<string, FormatValue>>,
+  cursors: readonly (PlannedCursor | undefined)[],
+): Record<string, unknown>[] {
   const missing = new Map<string, string[]>();
   const refused: string[] = [];
-  const resolved = drafts.map(({ name, taskClass, instance }) => {
+  const resolved = drafts.map(({ name, taskClass, instance }, i) => {
+    // An incremental task's {cursor} is its own cursor value.
+    const cursor = cursors[i];
+    const parameters = cursor ? { ...jobParameters, cursor: cursorValue(cursor.kind, cursor.value) as FormatValue } : jobParameters;
     const out: Record<string, unknown> = {};
     const objectAttributes = new Set(templateObjectAttributesOf(taskClass));
     for (const attr of new Set([...templateAttributesOf(taskClass), ...objectAttributes])) {

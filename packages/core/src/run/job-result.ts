@@ -17,6 +17,10 @@ export interface TaskReport {
   readonly error?: TaskError;
   /** Why it was skipped. */
   readonly reason?: string;
+  /** Not run: its output was restored from the checkpoint of this earlier run (`--resume`). */
+  readonly restoredFrom?: string;
+  /** An incremental task: the cursor it read from and the one it reached (committed when the run succeeds). */
+  readonly cursor?: { readonly from: string | null; readonly to: string | null };
 }
 
 /** The outcome of a run: per-task reports and outputs. */
@@ -32,6 +36,8 @@ export class JobResult {
     readonly errors: readonly BigraysError[] = [],
     /** Set when SIGINT/SIGTERM/SIGHUP stopped the run. */
     readonly interrupted?: NodeJS.Signals,
+    /** The run's id in the run ledger (unset with `BIGRAYS_STATE=off`). */
+    readonly runId?: string,
   ) {
     this.ok = errors.length === 0 && !interrupted && tasks.every((t) => t.status === 'succeeded' || t.status === 'planned');
   }

@@ -14,6 +14,8 @@ import { countsOf } from './counts.js';
 import { recordOutput } from './outputs.js';
 import { activeLogger } from '../logging/logger.js';
 import { startSpoolSweep } from '../data/spool-files.js';
+import type { RunRecorder } from './recorder.js';
+import { CursorHandle, settleCursor } from './cursor.js';
 
 /** How a run behaves around the plan. */
 export interface RunOptions {
@@ -38,6 +40,8 @@ export interface RunOptions {
    * set its own with `static closeTimeoutMs`. Default 60 s.
    */
   closeTimeoutMs?: number;
+  /** The run ledger's hooks: restore checkpointed outputs, record each task (set by `runJob`). */
+  recorder?: RunRecorder;
 }
 
 const DEFAULT_ABORT_GRACE_MS = 5000;
@@ -65,6 +69,7 @@ export async function executePlan(plan: Plan, options: RunOptions = {}): Promise
     options.deferCleanup ?? false,
     options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS,
     options.closeTimeoutMs,
+    options.recorder,
   ).execute();
 }
 
@@ -91,6 +96,7 @@ class Run {
     private readonly deferCleanup: boolean,
     private readonly abortGraceMs: number,
     closeTimeoutMs: number | undefined,
+    private readonly recorder?: RunRecorder,
   ) {
     this.manager = new ResourceManager(emit, closeTimeoutMs);
   }
@@ -107,10 +113,12 @@ class Run {
     const reports: TaskReport[] = [];
     let failure: unknown;
     try {
+      await this.restoreInputs();
       for (const [index, step] of this.plan.tasks.entries()) {
         const skip = this.skipReason(step, failure !== undefined);
-        const report = skip ? skipped(step, skip) : await this.runStep(step, index);
+        const report = skip ? skipped(step, skip) : ((await this.restoreStep(step, index)) ?? (await this.runStep(step, index)));
         reports.push(report);
+        await this.recorder?.taskEnded(step, index, report, this.outputs.get(step.taskClass));
         this.emit({ type: 'task-end', task: step.name, index, report });
         if (report.status === 'failed' && failure === undefined) failure = report.error;
         // A failed task's resource is closed at once (rolling back what it began); a later task reopens it.
@@ -123,7 +131,14 @@ class Run {
       untrapFaults?.();
     }
     const signal = this.interruption()?.signal;
-    const result = new JobResult(reports, this.outputs, performance.now() - this.started, [...this.manager.closeErrors, ...this.faults], signal);
+    const result = new JobResult(
+      reports,
+      this.outputs,
+      performance.now() - this.started,
+      [...this.manager.closeErrors, ...this.faults],
+      signal,
+      this.recorder?.runId,
+    );
     this.emit({ type: 'job-end', result });
     if (signal && this.signalPolicy === 'reraise') trap?.reraise(signal);
     return result;
@@ -163,6 +178,36 @@ class Run {
     return undefined;
   }
 
+  /** `--from`/`--only`: upstream outputs from the ledger's checkpoints. One that cannot be restored skips the tasks needing it. */
+  private async restoreInputs(): Promise<void> {
+    for (const input of this.plan.restoredInputs ?? []) {
+      if (!this.recorder) break;
+      try {
+        this.outputs.set(input.taskClass, await this.recorder.restore(input.from, this.scope));
+      } catch (error) {
+        activeLogger('warn')?.warn(`${input.name}: ${errorMessage(error)}; ${input.neededBy.join(', ')} cannot run without its output`);
+      }
+    }
+  }
+
+  /** `--resume`: a task that succeeded in the resumed run gets its checkpointed output instead of running. */
+  private async restoreStep(step: PlannedTask, index: number): Promise<TaskReport | undefined> {
+    if (step.resume?.action !== 'restore' || !this.recorder) return undefined;
+    const started = performance.now();
+    let output: unknown;
+    try {
+      output = await this.recorder.restore(step.resume.from, this.scope);
+    } catch (error) {
+      activeLogger('warn')?.warn(`${step.name}: ${errorMessage(error)}; it runs again`);
+      return undefined;
+    }
+    this.outputs.set(step.taskClass, output);
+    recordOutput(step.taskClass, output);
+    const counts = countsOf(output, {});
+    const cursor = step.resume.cursor ? { cursor: step.resume.cursor } : {};
+    return { name: step.name, status: 'succeeded', durationMs: performance.now() - started, attempts: 0, ...counts, restoredFrom: step.resume.from.runId, ...cursor };
+  }
+
   private async runStep(step: PlannedTask, index: number): Promise<TaskReport> {
     const started = performance.now();
     const retries = step.options.retries ?? 0;
@@ -176,15 +221,22 @@ class Run {
       this.emit({ type: 'task-start', task: step.name, index, attempt });
       activeLogger('debug')?.debug(`task ${step.name} started (attempt ${attempt})`);
       try {
-        const output = await this.attempt(step, (p) => {
-          progress = { ...progress, ...p };
-          this.emit({ type: 'task-progress', task: step.name, ...progress });
-        });
+        const cursor = step.cursor ? new CursorHandle(step.cursor) : undefined;
+        const output = await this.attempt(
+          step,
+          (p) => {
+            progress = { ...progress, ...p };
+            this.emit({ type: 'task-progress', task: step.name, ...progress });
+          },
+          cursor,
+        );
+        // An incremental task's new cursor comes from its output; a far-future value fails the task.
+        const reached = cursor ? await settleCursor(step, output, cursor) : undefined;
         this.outputs.set(step.taskClass, output);
         recordOutput(step.taskClass, output);
         const durationMs = performance.now() - started;
         activeLogger('debug')?.debug(`task ${step.name} succeeded in ${Math.round(durationMs)} ms`);
-        return { name: step.name, status: 'succeeded', durationMs, attempts: attempt, ...countsOf(output, progress) };
+        return { name: step.name, status: 'succeeded', durationMs, attempts: attempt, ...countsOf(output, progress), ...(reached ? { cursor: reached } : {}) };
       } catch (error) {
         const interrupted = this.interruption();
         if (attempt <= retries && !interrupted) {
@@ -207,7 +259,7 @@ class Run {
    * One attempt: open (or reuse) the resource, then call `run()`; both raced
    * against the task's timeout and the job's interruption.
    */
-  private async attempt(step: PlannedTask, report: (p: Progress) => void): Promise<unknown> {
+  private async attempt(step: PlannedTask, report: (p: Progress) => void, cursor?: CursorHandle): Promise<unknown> {
     const controller = new AbortController();
     const forward = () => controller.abort(this.interrupt.signal.reason);
     if (this.interrupt.signal.aborted) forward();
@@ -231,7 +283,7 @@ class Run {
       acquiring.catch(() => undefined);
       const resource = await Promise.race([acquiring, stopped]);
       controller.signal.throwIfAborted();
-      const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report };
+      const scope: TaskScope = { task: step.name, signal: controller.signal, run: this.scope, report, ...(cursor ? { cursor } : {}) };
       this.running = { task: step.name, controller };
       const run = step.instance.run as (resource?: Resource) => unknown;
       work = withTaskScope(scope, async () => run.call(step.instance, resource));

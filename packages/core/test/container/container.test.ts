@@ -1,24 +1,5 @@
 import { describe, it, expect, beforeEach } from '@jest/globals';
-import {
-  Task,
-  Requires,
-  Input,
-  bigraysRun,
-  runJob,
-  resetJobs,
-  outputOf,
-  BigraysConfig,
-  updateFormatKws,
-  resetFormatKws,
-  JobFailedError,
-  PlanError,
-  TaskInterfaceError,
-  ConfigurationError,
-  TaskError,
-  ResourceError,
-  DecoratorError,
-  type RunEvent,
-} from '@bigrays/core';
+import { Task, Requires, Input, bigraysRun, runJob, resetJobs, outputOf, BigraysConfig, updateFormatKws, resetFormatKws, JobFailedError, PlanError, TaskInterfaceError, ConfigurationError, TaskError, ResourceError, DecoratorError, type RunEvent } from '@bigrays/core';
 import { Bucket, Database, FailsToClose, FailsToOpen, Topic, Warehouse, events, resetEvents } from './fake-resources.js';
 
 beforeEach(() => {

@@ -1,13 +1,5 @@
 import { describe, it, expect, beforeEach } from '@jest/globals';
-import {
-  Task,
-  Input,
-  Requires,
-  Resource,
-  bigraysRun,
-  resetJobs,
-  DecoratorError,
-} from '@bigrays/core';
+import { Task, Input, Requires, Resource, bigraysRun, resetJobs, DecoratorError } from '@bigrays/core';
 import { getInputRecords, getRequiresRecord, getTaskRecord } from '@bigrays/core/plugin';
 
 class Session extends Resource {

@@ -6,15 +6,19 @@ import { renderPlan } from '../render/plan-view.js';
 import { renderDot, renderMermaid } from '../render/graph-view.js';
 import { renderConfig } from '../render/config-view.js';
 import { discoverConfigKeys } from '../discover-config-keys.js';
-import { declaredConfigKeys } from '../../config/config-keys.js';
-import type { CommonOptions } from '../args.js';
+import { declareConfigKeys, declaredConfigKeys } from '../../config/config-keys.js';
+import { RUN_LEDGER_CONFIG_KEYS } from '../../state/config-keys.js';
+import type { CommonOptions, LedgerFlags } from '../args.js';
+import { renderLedgerPlan } from '../render/ledger-plan-view.js';
 import { EXIT } from '../exit-codes.js';
 
 const label = (job: string) => relative(process.cwd(), job) || job;
 
-export async function planCommand(job: string, common: CommonOptions): Promise<number> {
-  const plan = await planJob(job, { parameters: common.params });
-  process.stdout.write(`${renderPlan(plan, label(job), Boolean(process.stdout.isTTY))}\n`);
+/** `bigrays plan <job> [--resume [runId]]`: with --resume, each task's skip/restore/re-run decision. */
+export async function planCommand(job: string, common: CommonOptions, ledger: LedgerFlags = {}): Promise<number> {
+  const plan = await planJob(job, { parameters: common.params }, { ...ledger, read: 'incremental' });
+  const text = [renderPlan(plan, label(job), Boolean(process.stdout.isTTY)), renderLedgerPlan(plan)].filter(Boolean).join('\n\n');
+  process.stdout.write(`${text}\n`);
   return EXIT.ok;
 }
 
@@ -28,6 +32,7 @@ export async function configCommand(job: string | undefined): Promise<number> {
   // The extension packages first, so their keys list in a fixed order whatever the job uses.
   const folders = [...(job ? [dirname(resolve(job))] : []), process.cwd()];
   await discoverConfigKeys(folders);
+  declareConfigKeys({ configKeys: RUN_LEDGER_CONFIG_KEYS });
   // Loading the job applies its BigraysConfig assignments, so their source shows as "code"; its @Requires declare its resources' keys.
   if (job) await loadJob(job, async () => new JobResult([], new Map(), 0));
   process.stdout.write(`${renderConfig(Boolean(process.stdout.isTTY), declaredConfigKeys())}\n`);

@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import type { TaskClass } from '../../metadata/records.js';
 import { runJob } from '../../run/bigrays-run.js';
 import { JobFailedError, type JobResult } from '../../run/job-result.js';
+import { renderLedgerPlan } from '../render/ledger-plan-view.js';
 import { signalExitCode } from '../../run/signals.js';
 import { JobLoadError, JobModuleError, loadJob } from '../load-job.js';
 import { formatError } from '../report-error.js';
@@ -16,17 +17,19 @@ type RunCommand = Extract<Command, { kind: 'run' }>;
 
 /** `bigrays <job>`: load the job once, run it with a live view, exit 0/1/130/143. */
 export async function runCommand(command: RunCommand): Promise<number> {
-  const { job, only, from, dryRun, common } = command;
+  const { job, only, from, dryRun, common, ledger } = command;
   const selection = (tasks: readonly TaskClass[]) => ({ tasks, only, from, parameters: common.params });
+  const state = { jobFile: job, ...ledger };
 
   if (dryRun) {
-    const plan = await planJob(job, { only, from, parameters: common.params });
-    process.stdout.write(`${renderPlan(plan, relative(process.cwd(), job) || job, Boolean(process.stdout.isTTY))}\n\ndry run: nothing ran\n`);
+    const plan = await planJob(job, { only, from, parameters: common.params }, { ...ledger, read: 'always' });
+    const text = [renderPlan(plan, relative(process.cwd(), job) || job, Boolean(process.stdout.isTTY)), renderLedgerPlan(plan)].filter(Boolean).join('\n\n');
+    process.stdout.write(`${text}\n\ndry run: nothing ran\n`);
     return EXIT.ok;
   }
 
   const view = new RunView(process.stderr, Boolean(process.stderr.isTTY));
-  const start = (tasks: readonly TaskClass[]) => runJob({ ...selection(tasks), observer: view.observer, signals: 'report' });
+  const start = (tasks: readonly TaskClass[]) => runJob({ ...selection(tasks), ...state, observer: view.observer, signals: 'report' });
   // A module that throws after calling bigraysRun() (awaited or not): the run it started is waited for first.
   const { requested, moduleError } = await loadJob(job, start, { moduleErrorAfterRun: 'return' });
   let result: JobResult;

@@ -33,7 +33,7 @@ export function renderPlan(plan: Plan, jobLabel: string, color: boolean): string
   plan.tasks.forEach((task, i) => {
     const options = Object.entries(task.options)
       .filter(([k, v]) => k !== 'name' && v !== undefined && v !== false)
-      .map(([k, v]) => (v === true ? k : `${k}=${v}`));
+      .map(([k, v]) => (v === true || (k === 'incremental' && typeof v === 'object') ? k : `${k}=${v}`));
     rows.push([
       String(i + 1),
       task.name,
