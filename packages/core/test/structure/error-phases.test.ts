@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PHASE_OF_KIND, phaseOf } from '../../src/errors/phases.js';
 import { exitCodeOf } from '../../src/cli/report-error.js';
-import { ConfigurationError, DecoratorError, InterruptedError, PlanError, ResourceError, TaskError, TaskInterfaceError, UsageError, JobFailedError, JobResult } from '@bigrays/core';
+import { ConfigurationError, DecoratorError, InterruptedError, PlanError, ResourceError, TaskError, TaskInterfaceError, UsageError, StateError, JobFailedError, JobResult } from '@bigrays/core';
 
 describe('error phases', () => {
   it('each kind has one phase; the exit code is derived from it', () => {
@@ -15,6 +15,7 @@ describe('error phases', () => {
       new ConfigurationError('c'),
       new PlanError('p'),
       new TaskInterfaceError('t'),
+      new StateError('s'),
       new ResourceError('R', 'r'),
       new TaskError('T', 't'),
       new JobFailedError(new JobResult([], new Map(), 0)),
@@ -26,6 +27,7 @@ describe('error phases', () => {
       ['configuration', 'plan', 2],
       ['plan', 'plan', 2],
       ['task-interface', 'plan', 2],
+      ['state', 'plan', 2],
       ['resource', 'run', 1],
       ['task', 'run', 1],
       ['job-failed', 'run', 1],

@@ -15,11 +15,11 @@ const USER_API = [
   'BigraysConfig', 'updateFormatKws', 'getFormatKws', 'resetFormatKws',
   // running
   'bigraysRun', 'runJob', 'resetJobs', 'outputOf', 'JobResult',
-  // progress and cancellation
-  'reportProgress', 'taskSignal',
+  // progress and cancellation; incremental cursors
+  'reportProgress', 'taskSignal', 'taskCursor', 'withCursor',
   // errors
   'BigraysError', 'ConfigurationError', 'PlanError', 'TaskInterfaceError', 'DecoratorError', 'ResourceError',
-  'TaskError', 'InterruptedError', 'UsageError', 'JobFailedError',
+  'TaskError', 'InterruptedError', 'UsageError', 'StateError', 'JobFailedError',
   // logging
   'getLogger', 'setLogLevel', 'LOG_LEVELS',
   // tables and export tasks, functional interface
