@@ -5,6 +5,7 @@ import type { TaskClass, TaskOptions, TaskRecord } from '../metadata/records.js'
 import { isStandardContext } from '../metadata/decorator-context.js';
 import { DecoratorError } from '../errors/errors.js';
 import { registerTask } from '../job/registry.js';
+import { throwInputProblems } from './input.js';
 
 function checkOptions(className: string, options: TaskOptions): void {
   const { retries, retryDelayMs, timeout, name } = options;
@@ -18,7 +19,8 @@ function checkOptions(className: string, options: TaskOptions): void {
 
 /**
  * Marks a class as a task of the job being defined. Tasks run in definition
- * order unless `bigraysRun` is given an explicit list.
+ * order unless `bigraysRun` is given an explicit list. `@Task` without
+ * parentheses works too.
  *
  * @example
  * ```ts
@@ -26,14 +28,27 @@ function checkOptions(className: string, options: TaskOptions): void {
  * class Pull extends SQLQuery { query = 'select 1'; }
  * ```
  */
-export function Task(options: TaskOptions = {}) {
+export function Task(target: TaskClass, context?: unknown): void;
+export function Task(options?: TaskOptions): (target: TaskClass, context?: unknown) => void;
+export function Task(optionsOrTarget: TaskOptions | TaskClass = {}, context?: unknown): ((target: TaskClass, context?: unknown) => void) | void {
+  // `@Task` written bare: the class itself is the argument. Register it rather than return a decorator nobody calls.
+  if (typeof optionsOrTarget === 'function') return decorate(optionsOrTarget, context, {});
+  const options = optionsOrTarget;
   return function taskDecorator(target: TaskClass, context?: unknown): void {
-    if (typeof target !== 'function' || (context !== undefined && isStandardContext(context) && context.kind !== 'class')) {
-      throw new DecoratorError('@Task() decorates classes only: put it on the line before `class MyTask`');
-    }
-    checkOptions(target.name, options);
-    const jobId = registerTask(target);
-    const record: TaskRecord = { name: options.name ?? target.name, options: { ...options }, jobId };
-    Reflect.defineMetadata(TASK_KEY, record, target);
+    decorate(target, context, options);
   };
+}
+
+function decorate(target: TaskClass, context: unknown, options: TaskOptions): void {
+  if (typeof target !== 'function' || (context !== undefined && isStandardContext(context) && context.kind !== 'class')) {
+    throw new DecoratorError('@Task() decorates classes only: put it on the line before `class MyTask`');
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new DecoratorError(`@Task() on ${target.name}: options must be an object such as { retries: 2 }`);
+  }
+  if (isStandardContext(context)) throwInputProblems(target.name, context.metadata);
+  checkOptions(target.name, options);
+  const jobId = registerTask(target);
+  const record: TaskRecord = { name: options.name ?? target.name, options: { ...options }, jobId };
+  Reflect.defineMetadata(TASK_KEY, record, target);
 }
