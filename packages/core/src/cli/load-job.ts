@@ -1,8 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError, BigraysError } from '../errors/errors.js';
-import { beginJob } from '../job/registry.js';
+import { beginJob, currentJobTasks } from '../job/registry.js';
+import { checkUndecoratedTasks } from './undecorated-tasks.js';
 import { setRunHost } from '../run/host.js';
 import type { TaskClass } from '../metadata/records.js';
 import type { JobResult } from '../run/job-result.js';
@@ -55,10 +56,13 @@ export async function loadJob(
   }
 
   let requested: Promise<JobResult> | undefined;
+  // A subclass of a built-in task without @Task() would silently not run: refuse it before anything runs.
+  const source = readFileSync(path, 'utf8');
+  const checkTasks = () => checkUndecoratedTasks(source, currentJobTasks());
   beginJob();
   setRunHost({
     request(tasks) {
-      requested ??= onRunRequest(tasks);
+      requested ??= Promise.resolve().then(checkTasks).then(() => onRunRequest(tasks));
       return requested;
     },
   });
@@ -73,6 +77,7 @@ export async function loadJob(
   } finally {
     setRunHost(undefined);
   }
+  if (!requested) checkTasks();
   return { requested };
 }
 
