@@ -23,6 +23,12 @@ export interface TaskOptions {
   retryDelayMs?: number;
   /** Fail the task when one attempt runs longer than this many milliseconds. */
   timeout?: number;
+  /**
+   * Parameters this task sets with `updateFormatKws()` while it runs. Later
+   * tasks may use them in templates: the plan accepts them unset, and they are
+   * filled when the later task starts.
+   */
+  setsParameters?: readonly string[];
 }
 
 /** What `@Task()` records on a class. */

@@ -1,5 +1,6 @@
 import type { TaskClass, TaskOptions } from '../metadata/records.js';
 import type { ResourceClass } from '../resources/resource.js';
+import type { FormatValue } from '../templates/format.js';
 
 /** A resource opening: which class, with which per-task overrides. */
 export interface ResourceUse {
@@ -30,6 +31,8 @@ export interface PlannedTask {
   readonly inputs: readonly PlannedInput[];
   /** Template attributes with their placeholders filled in. */
   readonly resolved: Readonly<Record<string, unknown>>;
+  /** Template attributes as declared; the runner fills them again when the task starts (run-time `updateFormatKws`). */
+  readonly templates?: Readonly<Record<string, unknown>>;
   /** The instance the runner will use (attributes are read at plan time). */
   readonly instance: Record<string, unknown>;
 }
@@ -38,4 +41,6 @@ export interface PlannedTask {
 export interface Plan {
   readonly tasks: readonly PlannedTask[];
   readonly parameters: Readonly<Record<string, string>>;
+  /** The `--param` values given to the planner; they win over `updateFormatKws` at run time too. */
+  readonly overrides?: Readonly<Record<string, FormatValue>>;
 }

@@ -10,8 +10,9 @@ import {
 } from '../metadata/records.js';
 import { effectiveConfig, envName } from '../config/config.js';
 import { rememberSecrets } from '../config/secrets.js';
-import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf, templateValueProblem } from '../tasks/task-contract.js';
-import { attributePlaceholders, formatAttribute, placeholders, type FormatValue } from '../templates/format.js';
+import { requiredAttributesOf } from '../tasks/task-contract.js';
+import type { FormatValue } from '../templates/format.js';
+import { resolveTaskTemplates, taskParameters, templateSources } from './templates.js';
 import { getFormatKws } from '../templates/format-kws.js';
 import { resourceUse } from './resource-key.js';
 import { selectTasks, type TaskSelection } from './select-tasks.js';
@@ -39,6 +40,7 @@ export function buildPlan(options: PlanOptions = {}): Plan {
   checkInterfaces(drafts);
   const inputs = planInputs(drafts);
   const parameters = { ...getFormatKws(), ...options.parameters };
+  const templates = drafts.map((d) => templateSources(d.taskClass, d.instance));
   const resources = drafts.map((d) => {
     const record = getRequiresRecord(d.taskClass);
     return record ? resourceUse(record) : undefined;
@@ -46,7 +48,7 @@ export function buildPlan(options: PlanOptions = {}): Plan {
   // Secrets that BigraysConfig does not hold (a `--param api_token=…`, a task's own DSN) are masked from here on.
   rememberSecrets(parameters);
   for (const use of resources) if (use) rememberSecrets(use.overrides);
-  const resolved = resolveTemplates(drafts, parameters);
+  const resolved = resolveTemplates(drafts, options.parameters);
   checkConfiguration(drafts, resources);
   const actions = resourceActions(resources);
 
@@ -58,9 +60,10 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     resourceAction: actions[i]!,
     inputs: inputs[i]!,
     resolved: resolved[i]!,
+    templates: templates[i]!,
     instance: d.instance,
   }));
-  return { tasks, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])) };
+  return { tasks, overrides: { ...options.parameters }, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])) };
 }
 
 function instantiate(taskClass: TaskClass): Draft {
@@ -136,35 +139,22 @@ function planInputs(drafts: readonly Draft[]): PlannedInput[][] {
   return planned;
 }
 
-function resolveTemplates(drafts: readonly Draft[], parameters: Readonly<Record<string, FormatValue>>): Record<string, unknown>[] {
+function resolveTemplates(drafts: readonly Draft[], overrides: Readonly<Record<string, FormatValue>> | undefined): Record<string, unknown>[] {
   const missing = new Map<string, string[]>();
   const refused: string[] = [];
+  // Parameters an earlier task sets during the run (`@Task({ setsParameters })`): filled when the later task starts.
+  const setDuringRun = new Set<string>();
   const resolved = drafts.map(({ name, taskClass, instance }) => {
-    const out: Record<string, unknown> = {};
-    const objectAttributes = new Set(templateObjectAttributesOf(taskClass));
-    for (const attr of new Set([...templateAttributesOf(taskClass), ...objectAttributes])) {
-      const value = instance[attr];
-      const objects = objectAttributes.has(attr);
-      if (typeof value !== 'string' && !objects) continue;
-      const absent = attributePlaceholders(value, objects).filter((p) => parameters[p] === undefined);
-      for (const p of absent) missing.set(p, [...(missing.get(p) ?? []), `${name}.${attr}`]);
-      if (typeof value === 'string') {
-        // The task may refuse a value pasted into this attribute (SQL text takes identifiers only).
-        for (const parameter of placeholders(value)) {
-          const given = parameters[parameter];
-          if (given === undefined) continue;
-          const problem = templateValueProblem(taskClass, { task: name, attribute: attr, parameter, value: given, instance });
-          if (problem !== undefined && !refused.includes(problem)) refused.push(problem);
-        }
-      }
-      if (absent.length === 0 && value !== undefined) out[attr] = formatAttribute(value, parameters, objects);
-    }
-    return out;
+    const result = resolveTaskTemplates(name, taskClass, instance, templateSources(taskClass, instance), taskParameters(instance, overrides));
+    for (const [p, uses] of result.missing) if (!setDuringRun.has(p)) missing.set(p, [...(missing.get(p) ?? []), ...uses]);
+    for (const problem of result.refused) if (!refused.includes(problem)) refused.push(problem);
+    for (const p of getTaskRecord(taskClass)?.options.setsParameters ?? []) setDuringRun.add(p);
+    return result.resolved;
   });
   if (missing.size > 0) {
     const problems = [...missing].map(([p, uses]) => `{${p}} has no value (used by ${uses.join(', ')})`);
     throw new PlanError(
-      `missing parameters:\n${problems.map((p) => `  - ${p}`).join('\n')}\nset them with updateFormatKws({ ... }) in the job or --param name=value on the command line`,
+      `missing parameters:\n${problems.map((p) => `  - ${p}`).join('\n')}\nset them with updateFormatKws({ ... }) in the job, --param name=value on the command line, formatKws = { ... } on the task, or, when an earlier task sets one during the run, declare it there with @Task({ setsParameters: ['name'] })`,
       problems,
     );
   }

@@ -13,6 +13,7 @@ import { countsOf } from './counts.js';
 import { recordOutput } from './outputs.js';
 import { activeLogger } from '../logging/logger.js';
 import { startSpoolSweep } from '../data/spool-files.js';
+import { resolveAtTaskStart } from '../plan/templates.js';
 
 /** How a run behaves around the plan. */
 export interface RunOptions {
@@ -167,7 +168,13 @@ class Run {
     const retries = step.options.retries ?? 0;
     const baseDelay = step.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     const instance = step.instance;
-    Object.assign(instance, step.resolved);
+    try {
+      // Templates are filled when the task starts: a task that ran before may have called updateFormatKws().
+      Object.assign(instance, step.templates ? resolveAtTaskStart(step.name, step.taskClass, instance, step.templates, this.plan.overrides) : step.resolved);
+    } catch (error) {
+      const taskError = new TaskError(step.name, `${step.name} failed: ${redact(messageOf(error))}`, { cause: error, userError: true });
+      return { name: step.name, status: 'failed', durationMs: performance.now() - started, attempts: 0, error: taskError };
+    }
     for (const input of step.inputs) instance[input.property] = this.outputs.get(input.upstream);
 
     let progress: Progress = {};
