@@ -154,7 +154,7 @@ function resolveTemplates(drafts: readonly Draft[], overrides: Readonly<Record<s
   if (missing.size > 0) {
     const problems = [...missing].map(([p, uses]) => `{${p}} has no value (used by ${uses.join(', ')})`);
     throw new PlanError(
-      `missing parameters:\n${problems.map((p) => `  - ${p}`).join('\n')}\nset them with updateFormatKws({ ... }) in the job, --param name=value on the command line, formatKws = { ... } on the task, or, when an earlier task sets one during the run, declare it there with @Task({ setsParameters: ['name'] })`,
+      `missing parameters:\n${problems.map((p) => `  - ${p}`).join('\n')}\nset them with updateFormatKws({ ... }) in the job or --param name=value on the command line`,
       problems,
     );
   }
