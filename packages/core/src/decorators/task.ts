@@ -7,7 +7,16 @@ import { DecoratorError } from '../errors/errors.js';
 import { registerTask } from '../job/registry.js';
 import { throwInputProblems } from './input.js';
 
+const OPTIONS = ['name', 'runWithExceptions', 'retries', 'retryDelayMs', 'timeout', 'setsParameters'];
+const camel = (snake: string) => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
 function checkOptions(className: string, options: TaskOptions): void {
+  // An option ported from Python (`run_with_exceptions`) would be silently ignored: options are camelCase.
+  for (const key of Object.keys(options)) {
+    if (!key.includes('_')) continue;
+    const fix = OPTIONS.includes(camel(key)) ? `write ${camel(key)}` : `options are camelCase, e.g. ${OPTIONS.join(', ')}`;
+    throw new DecoratorError(`@Task() on ${className}: unknown option '${key}' (a Python name): ${fix}`);
+  }
   const { retries, retryDelayMs, timeout, name } = options;
   const bad = (attr: string, fix: string) =>
     new DecoratorError(`@Task() on ${className}: option '${attr}' ${fix}`);
@@ -15,6 +24,8 @@ function checkOptions(className: string, options: TaskOptions): void {
   if (retryDelayMs !== undefined && !(retryDelayMs >= 0)) throw bad('retryDelayMs', 'must be a number ≥ 0');
   if (timeout !== undefined && !(timeout > 0)) throw bad('timeout', 'must be a number of milliseconds > 0');
   if (name !== undefined && (typeof name !== 'string' || name.trim() === '')) throw bad('name', 'must be a non-empty string');
+  const sets = options.setsParameters;
+  if (sets !== undefined && (!Array.isArray(sets) || sets.some((p) => typeof p !== 'string'))) throw bad('setsParameters', "must be a list of parameter names such as ['run_date']");
 }
 
 /**

@@ -12,6 +12,7 @@ import { effectiveConfig, envName } from '../config/config.js';
 import { rememberSecrets } from '../config/secrets.js';
 import { requiredAttributesOf } from '../tasks/task-contract.js';
 import type { FormatValue } from '../templates/format.js';
+import { portedNameProblems } from './ported-names.js';
 import { resolveTaskTemplates, taskParameters, templateSources } from './templates.js';
 import { getFormatKws } from '../templates/format-kws.js';
 import { resourceUse } from './resource-key.js';
@@ -83,6 +84,7 @@ function checkInterfaces(drafts: readonly Draft[]): void {
     if (typeof instance.run !== 'function') {
       problems.push(`${name} has no run() method: add one, or extend a built-in task such as SQLQuery or ToS3`);
     }
+    problems.push(...portedNameProblems(name, taskClass, instance));
     const inputProps = new Set(getInputRecords(taskClass).map((r) => r.property));
     const missing = requiredAttributesOf(taskClass).filter((attr) => instance[attr] === undefined && !inputProps.has(attr));
     for (const attr of missing) {
