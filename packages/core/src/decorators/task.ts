@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import '../metadata/symbol-metadata.js';
 import { TASK_KEY } from '../metadata/keys.js';
-import type { TaskClass, TaskOptions, TaskRecord } from '../metadata/records.js';
+import { getTaskRecord, type TaskClass, type TaskOptions, type TaskRecord } from '../metadata/records.js';
 import { isStandardContext } from '../metadata/decorator-context.js';
 import { DecoratorError } from '../errors/errors.js';
 import { registerTask } from '../job/registry.js';
@@ -62,4 +62,29 @@ function decorate(target: TaskClass, context: unknown, options: TaskOptions): vo
   const jobId = registerTask(target);
   const record: TaskRecord = { name: options.name ?? target.name, options: { ...options }, jobId };
   Reflect.defineMetadata(TASK_KEY, record, target);
+  describeClass(target);
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A task class reads as its name in messages (`${MyTask}`), not as its
+ * whole source, and as `[Task MyTask extends SQLQuery]` in the REPL and
+ * `console.log`. A class's own `toString` is left alone.
+ */
+function describeClass(target: TaskClass): void {
+  // Functions of `this`: a subclass inherits them and reads as itself.
+  function name(this: TaskClass): string {
+    return getTaskRecord(this)?.name ?? this.name;
+  }
+  function shown(this: TaskClass): string {
+    const base = (Object.getPrototypeOf(this) as { name?: string }).name;
+    return `[${getTaskRecord(this) ? 'Task' : 'class'} ${name.call(this)}${base ? ` extends ${base}` : ''}]`;
+  }
+  if (!Object.hasOwn(target, 'toString')) {
+    Object.defineProperty(target, 'toString', { value: name, configurable: true, writable: true, enumerable: false });
+  }
+  if (!Object.hasOwn(target, INSPECT)) {
+    Object.defineProperty(target, INSPECT, { value: shown, configurable: true, writable: true, enumerable: false });
+  }
 }

@@ -67,6 +67,20 @@ export function decoratorSuite(mode: 'legacy' | 'standard'): void {
       expect(result.output(Bare)).toBe('sent');
     });
 
+    it('a task class reads as its name in messages and as [Task Name extends Base] when inspected (issue 14, item 4)', async () => {
+      const { inspect } = await import('node:util');
+      class Base { run() { return 1; } }
+      @Task() class Pull extends Base {}
+      @Task({ name: 'push' }) class Push { run() {} }
+      expect(`${Pull}`).toBe('Pull');
+      expect(String(Push)).toBe('push');
+      expect(inspect(Pull)).toBe('[Task Pull extends Base]');
+      expect(inspect(Push)).toBe('[Task push]');
+      class NotDecorated extends Pull {}
+      expect(`${NotDecorated}`).toBe('NotDecorated');
+      expect(inspect(NotDecorated)).toBe('[class NotDecorated extends Pull]');
+    });
+
     it('names the class in @Input errors under both decorator modes (issue 14, item 13)', () => {
       class NotATask { run() {} }
       expect(() => {
