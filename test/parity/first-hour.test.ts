@@ -18,4 +18,19 @@ describe('the first hour of a new user (issue 14)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('WriteRows extends ToCSV but has no @Task(), so it would not run: put @Task() on the line before `class WriteRows`');
   });
+
+  it('item 8: --log-level debug writes its lines to stderr, none to stdout, and names no src/ path', () => {
+    const r = runCli([join(REPO, 'packages', 'core', 'test', 'fixtures', 'jobs', 'failing.ts'), '--log-level', 'debug']);
+    expect(r.stdout).toBe('alert sent\n');
+    expect(r.stderr).toMatch(/DEBUG\tbigrays\ttask Works started \(attempt 1\)/);
+    expect(r.stderr).not.toMatch(/src\/run\/runner\.ts/);
+  });
+
+  it('item 9: an error thrown in a task of the job names job file and line in its stack (source maps on by default)', () => {
+    const r = runCli([job('throws.ts'), '--log-level', 'debug']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('caused by: Error: model is not fitted');
+    expect(r.stderr).toMatch(new RegExp(`at MakePredictions\\.run \\(${job('throws.ts').replace(/[/.]/g, '\\$&')}:7:\\d+\\)`));
+    expect(r.stderr).not.toMatch(/bigrays-jobs[^\n]*\.mjs/);
+  });
 });

@@ -86,6 +86,8 @@ function isRunOutcome(error: unknown): boolean {
 }
 
 async function importTypeScript(path: string): Promise<void> {
+  // The compiled job carries an inline source map: stacks of errors thrown in the job then name job.ts:<line>, not the cache file.
+  process.setSourceMapsEnabled(true);
   const { compileJob } = await import('./compile-job.js');
   await import(await compileJob(path));
 }
