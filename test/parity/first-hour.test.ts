@@ -33,4 +33,15 @@ describe('the first hour of a new user (issue 14)', () => {
     expect(r.stderr).toMatch(new RegExp(`at MakePredictions\\.run \\(${job('throws.ts').replace(/[/.]/g, '\\$&')}:7:\\d+\\)`));
     expect(r.stderr).not.toMatch(/bigrays-jobs[^\n]*\.mjs/);
   });
+
+  it('item 11: a misspelt --param fails (exit 2) with "did you mean", nothing runs; a declared name is accepted', () => {
+    const good = join(REPO, 'packages', 'core', 'test', 'fixtures', 'jobs', 'good.ts');
+    const r = runCli([good, '--param', 'dya=2030-12-31']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(
+      "bigrays: --param dya: no template uses {dya} and the job does not declare it; did you mean 'day'? the job's parameters are: day (a job that reads it in code declares it with updateFormatKws({ dya: <default> }))",
+    );
+    expect(runCli([good, '--param', 'day=2030-12-31']).code).toBe(0);
+  });
 });

@@ -10,7 +10,8 @@ import {
 } from '../metadata/records.js';
 import { effectiveConfig, envName } from '../config/config.js';
 import { rememberSecrets } from '../config/secrets.js';
-import { requiredAttributesOf } from '../tasks/task-contract.js';
+import { requiredAttributesOf, templateObjectAttributesOf } from '../tasks/task-contract.js';
+import { checkUnknownParameters } from './unknown-parameters.js';
 import type { FormatValue } from '../templates/format.js';
 import { portedNameProblems } from './ported-names.js';
 import { resolveTaskTemplates, taskParameters, templateSources } from './templates.js';
@@ -50,6 +51,14 @@ export function buildPlan(options: PlanOptions = {}): Plan {
   rememberSecrets(parameters);
   for (const use of resources) if (use) rememberSecrets(use.overrides);
   const resolved = resolveTemplates(drafts, options.parameters);
+  // With --only/--from the tasks that use a parameter may be left out: nothing to compare against.
+  if (options.only === undefined && options.from === undefined) {
+    checkUnknownParameters(
+      options.parameters,
+      drafts.map((d, i) => ({ sources: templates[i]!, objects: new Set(templateObjectAttributesOf(d.taskClass)) })),
+      declaredParameters(drafts),
+    );
+  }
   checkConfiguration(drafts, resources);
   const actions = resourceActions(resources);
 
@@ -65,6 +74,17 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     instance: d.instance,
   }));
   return { tasks, overrides: { ...options.parameters }, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])) };
+}
+
+/** Parameter names the job declares without necessarily using them in a template. */
+function declaredParameters(drafts: readonly Draft[]): Set<string> {
+  const names = new Set(Object.keys(getFormatKws()));
+  for (const { taskClass, instance } of drafts) {
+    for (const p of getTaskRecord(taskClass)?.options.setsParameters ?? []) names.add(p);
+    const own = instance.formatKws;
+    if (own !== null && typeof own === 'object') for (const p of Object.keys(own)) names.add(p);
+  }
+  return names;
 }
 
 function instantiate(taskClass: TaskClass): Draft {
