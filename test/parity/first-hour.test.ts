@@ -44,4 +44,18 @@ describe('the first hour of a new user (issue 14)', () => {
     );
     expect(runCli([good, '--param', 'day=2030-12-31']).code).toBe(0);
   });
+
+  it('item 12: without the configuration, plan prints the whole plan then the missing configuration (exit 2); graph draws the job', () => {
+    const missing = join(REPO, 'packages', 'core', 'test', 'fixtures', 'jobs', 'missing-config.ts');
+    const env = { BIGRAYS_WAREHOUSE_TOKEN: undefined, BIGRAYS_WAREHOUSE_URL: undefined };
+    const plan = runCli(['plan', missing], { env });
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('1  Load  Warehouse  open Warehouse');
+    expect(plan.stderr.trim()).toBe(
+      'bigrays: missing configuration: set BIGRAYS_WAREHOUSE_TOKEN, BIGRAYS_WAREHOUSE_URL (for Warehouse, needed by Load). Export the environment variables, or assign BigraysConfig.<KEY> in the job',
+    );
+    const graph = runCli(['graph', missing], { env });
+    expect(graph.code).toBe(0);
+    expect(graph.stdout).toContain('t1["1. Load"]');
+  });
 });

@@ -1,6 +1,7 @@
 import type { TaskClass, TaskOptions } from '../metadata/records.js';
 import type { ResourceClass } from '../resources/resource.js';
 import type { FormatValue } from '../templates/format.js';
+import type { ConfigurationError } from '../errors/errors.js';
 
 /** A resource opening: which class, with which per-task overrides. */
 export interface ResourceUse {
@@ -41,6 +42,8 @@ export interface PlannedTask {
 export interface Plan {
   readonly tasks: readonly PlannedTask[];
   readonly parameters: Readonly<Record<string, string>>;
+  /** Planned with `configuration: 'report'`: the configuration still missing (the plan cannot run as it is). */
+  readonly configurationError?: ConfigurationError;
   /** The `--param` values given to the planner; they win over `updateFormatKws` at run time too. */
   readonly overrides?: Readonly<Record<string, FormatValue>>;
 }

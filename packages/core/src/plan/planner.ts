@@ -24,6 +24,13 @@ import type { Plan, PlannedInput, PlannedTask, ResourceAction, ResourceUse } fro
 /** Everything the planner needs: which tasks, and parameters that override `updateFormatKws`. */
 export interface PlanOptions extends TaskSelection {
   parameters?: Readonly<Record<string, FormatValue>>;
+  /**
+   * `'require'` (default): missing configuration throws `ConfigurationError`.
+   * `'report'`: the plan is built anyway and carries the error in
+   * `configurationError` (`bigrays plan` and `graph` show the job without the
+   * configuration it will need to run).
+   */
+  configuration?: 'require' | 'report';
 }
 
 interface Draft {
@@ -59,7 +66,13 @@ export function buildPlan(options: PlanOptions = {}): Plan {
       declaredParameters(drafts),
     );
   }
-  checkConfiguration(drafts, resources);
+  let configurationError: ConfigurationError | undefined;
+  try {
+    checkConfiguration(drafts, resources);
+  } catch (error) {
+    if (options.configuration !== 'report' || !(error instanceof ConfigurationError)) throw error;
+    configurationError = error;
+  }
   const actions = resourceActions(resources);
 
   const tasks: PlannedTask[] = drafts.map((d, i) => ({
@@ -73,7 +86,7 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     templates: templates[i]!,
     instance: d.instance,
   }));
-  return { tasks, overrides: { ...options.parameters }, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])) };
+  return { tasks, ...(configurationError ? { configurationError } : {}), overrides: { ...options.parameters }, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])) };
 }
 
 /** Parameter names the job declares without necessarily using them in a template. */

@@ -17,7 +17,8 @@ async function planJob(job: string, common: CommonOptions): Promise<Plan> {
     requested = tasks;
     return new JobResult([], new Map(), 0);
   });
-  return buildPlan({ tasks: requested, parameters: common.params });
+  // Missing configuration does not hide the job: plan lists it after the plan, graph draws anyway.
+  return buildPlan({ tasks: requested, parameters: common.params, configuration: 'report' });
 }
 
 const label = (job: string) => relative(process.cwd(), job) || job;
@@ -25,6 +26,10 @@ const label = (job: string) => relative(process.cwd(), job) || job;
 export async function planCommand(job: string, common: CommonOptions): Promise<number> {
   const plan = await planJob(job, common);
   process.stdout.write(`${renderPlan(plan, label(job), Boolean(process.stdout.isTTY))}\n`);
+  if (plan.configurationError) {
+    process.stderr.write(`bigrays: ${plan.configurationError.message}\n`);
+    return EXIT.invalid;
+  }
   return EXIT.ok;
 }
 
