@@ -3,10 +3,12 @@
  * `DeleteS3Object` / `deleteS3Object()` and the functional `snsTask`.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { Task, bigraysRun, resetFormatKws, resetJobs, updateFormatKws } from '@bigrays/core';
+import { BigraysConfig, Task, bigraysRun, resetFormatKws, resetJobs, updateFormatKws } from '@bigrays/core';
+import { CreateTopicCommand, SNSClient as SdkSNSClient } from '@aws-sdk/client-sns';
+import { motoEndpoint } from '../../../test/services.js';
 import { DeleteS3Object, deleteS3Object, snsTask } from '@bigrays/aws';
 import { requireService } from '../../../test/services.js';
-import { closeDirectClients, createBucket, createTopic, keysOf, putObject, subscribeQueue, unique, useMoto } from './helpers.js';
+import { REGION, closeDirectClients, createBucket, createTopic, keysOf, putObject, subscribeQueue, unique, useMoto } from './helpers.js';
 
 const up = await requireService('moto', 'aws/parity');
 
@@ -50,5 +52,18 @@ const up = await requireService('moto', 'aws/parity');
         [email, '{"done":true}', 'Predictions are finished'],
       ]),
     );
+  });
+
+  it('a missing topic names how many topics the region has, in correct English: "1 topic" (issue 14, item 17)', async () => {
+    const region = 'me-south-1'; // a region no other test uses: exactly one topic there
+    const sns = new SdkSNSClient({ endpoint: motoEndpoint(), region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    try {
+      await sns.send(new CreateTopicCommand({ Name: unique('only') }));
+      BigraysConfig.AWS_REGION = region;
+      await expect(snsTask({ topic: 'no-such-topic', input: 'x' })).rejects.toThrow(`SNS topic 'no-such-topic' does not exist in region ${region} (1 topic there)`);
+    } finally {
+      sns.destroy();
+      BigraysConfig.AWS_REGION = REGION;
+    }
   });
 });
