@@ -86,9 +86,22 @@ describe('Python format specs (item 2)', () => {
   });
 
   it('a spec that does not fit the value fails the plan naming task, attribute and fix', () => {
-    updateFormatKws({ day: '2026-01-01' });
+    updateFormatKws({ day: 'yesterday' });
     @Task() class Use extends Echo { text = '{day:%Y}'; }
     void Use;
-    expect(() => buildPlan()).toThrow(/Use\.text: \{day:%Y\}: format spec ':%Y' is a date format; the value 2026-01-01 is not a Date/);
+    expect(() => buildPlan()).toThrow(/Use\.text: \{day:%Y\}: format spec ':%Y' is a date format; the value yesterday is not a Date/);
+  });
+
+  it('an ISO date given as text (a --param) takes date codes', () => {
+    expect(formatTemplate('{d:%Y%m%d}|{t:%H:%M}', { d: '2026-01-31', t: '2026-01-31T07:05:00Z' })).toBe('20260131|07:05');
+  });
+});
+
+describe('the plan shows a Date parameter as the templates render it', () => {
+  it('ISO 8601, not Date.toString()', () => {
+    updateFormatKws({ since: new Date(Date.UTC(2026, 0, 2)) });
+    @Task() class Use extends Echo { text = '{since}'; }
+    void Use;
+    expect(buildPlan().parameters).toEqual({ since: '2026-01-02T00:00:00.000Z' });
   });
 });

@@ -7,6 +7,8 @@ import type { FormatValue } from './format.js';
  */
 const NUMBER_SPEC = /^(?:(.)?([<>=^]))?([+\- ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/;
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /** Whether `spec` is one this module renders (else the brace text is kept literally). */
 export function isFormatSpec(spec: string): boolean {
   return spec.includes('%') || (spec !== '' && NUMBER_SPEC.test(spec));
@@ -14,6 +16,8 @@ export function isFormatSpec(spec: string): boolean {
 
 /** Renders `value` with a Python format spec; throws a one-line reason when the spec does not fit the value. */
 export function applyFormatSpec(value: FormatValue, spec: string): string {
+  // A `--param` is text: an ISO date in it takes date codes too, so `--param day=2026-01-31` works with `{day:%Y%m%d}`.
+  if (typeof value === 'string' && spec.includes('%') && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) value = new Date(value);
   if (value instanceof Date) {
     if (!spec.includes('%')) throw new Error(`format spec ':${spec}' is for numbers; a Date takes strftime codes such as :%Y-%m-%d`);
     return strftime(value, spec);
