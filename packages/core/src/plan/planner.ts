@@ -86,7 +86,7 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     templates: templates[i]!,
     instance: d.instance,
   }));
-  return { tasks, ...(configurationError ? { configurationError } : {}), overrides: { ...options.parameters }, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])) };
+  return { tasks, ...(configurationError ? { configurationError } : {}), overrides: { ...options.parameters }, parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])) };
 }
 
 /** Parameter names the job declares without necessarily using them in a template. */
