@@ -1,6 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { join } from 'node:path';
 import { runCli, REPO } from '../helpers/cli.js';
+import { motoEndpoint, requireService } from '../services.js';
+import { REGION, closeDirectClients, createBucket, createTopic, getObject, keysOf, subscribeQueue } from '../../packages/aws/test/helpers.js';
 
 /** Issue 14, "what a new user hit": each broken job a newcomer wrote, run with the CLI as they ran it. */
 const job = (name: string) => join(REPO, 'test', 'parity', 'jobs', name);
@@ -57,5 +59,28 @@ describe('the first hour of a new user (issue 14)', () => {
     const graph = runCli(['graph', missing], { env });
     expect(graph.code).toBe(0);
     expect(graph.stdout).toContain('t1["1. Load"]');
+  });
+
+  it('the fresh-user check: the original README example, ported from our README, runs every task (no silent skip)', async () => {
+    if (!(await requireService('postgres', 'the ported README example')) || !(await requireService('moto', 'the ported README example'))) return;
+    const bucket = await createBucket('readme-example');
+    const topic = await createTopic('readme-example');
+    const queue = await subscribeQueue(topic.arn);
+    const r = runCli([job('original-readme-example.ts'), '--param', `bucket=${bucket}`, '--param', `topic=${topic.name}`], {
+      env: {
+        BIGRAYS_DB_DSN: 'postgres://postgres@127.0.0.1:5432/test',
+        BIGRAYS_AWS_ENDPOINT_URL: motoEndpoint(),
+        BIGRAYS_AWS_REGION: REGION,
+        BIGRAYS_S3_ACCESS_KEY_ID: 'testing',
+        BIGRAYS_S3_SECRET_ACCESS_KEY: 'testing',
+      },
+    });
+    expect(r.stderr).toContain('Summary: 6 tasks · 6 succeeded · 0 failed · 0 skipped');
+    expect(r.code).toBe(0);
+    const [key] = await keysOf(bucket);
+    expect(key).toMatch(/^\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\/predictions\.csv$/);
+    expect((await getObject(bucket, key!))!.toString('utf8')).toBe('id,x,prediction\n1,10,20\n2,20,40\n3,30,60\n');
+    expect((await queue.receive(1))[0]).toMatchObject({ Subject: 'Predictions are finished', Message: 'Predictions are upload to s3' });
+    closeDirectClients();
   });
 });
