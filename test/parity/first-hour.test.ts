@@ -83,4 +83,17 @@ describe('the first hour of a new user (issue 14)', () => {
     expect((await queue.receive(1))[0]).toMatchObject({ Subject: 'Predictions are finished', Message: 'Predictions are upload to s3' });
     closeDirectClients();
   });
+
+  it('item 10: JavaScript jobs: without decorators on any Node, with decorators (.mjs), and in a "type": "commonjs" project', () => {
+    const plain = runCli([job('no-decorators.mjs')]);
+    expect(plain.stdout).toBe('sum=6\n');
+    expect(plain.code).toBe(0);
+    const decorated = runCli([job('esm/decorated.mjs')]);
+    expect(decorated.stdout).toBe('rows=1,2,3\n');
+    expect(decorated.code).toBe(0);
+    const commonjs = runCli([job('commonjs-project/job.js')]);
+    expect(commonjs.stdout).toBe('rows=1,2,3\n');
+    expect(commonjs.stderr).not.toMatch(/Warning|SyntaxError/);
+    expect(commonjs.code).toBe(0);
+  });
 });
