@@ -13,6 +13,11 @@
 import { startMoto } from './moto/moto-server.mjs';
 
 export default async function globalSetup(): Promise<void> {
+  // The AWS SDK's own region chain counts when BIGRAYS_AWS_REGION is unset: the shell's AWS_REGION or a profile in
+  // ~/.aws/config must not decide what a test sees (the tests that check the chain set these themselves).
+  delete process.env.AWS_REGION;
+  delete process.env.AWS_PROFILE;
+  process.env.AWS_CONFIG_FILE = '/nonexistent/bigrays-tests/aws-config';
   if (process.env.BIGRAYS_TEST_MOTO_ENDPOINT) return;
   try {
     const server = await startMoto();

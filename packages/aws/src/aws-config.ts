@@ -10,6 +10,7 @@
  * @module
  */
 import { ConfigurationError, firstSet, type Config } from '@bigrays/core';
+import { sdkChainRegion } from './sdk-region.js';
 
 /** Config keys of the access key id, preferred first. */
 export const ACCESS_KEY_ID_KEYS = ['S3_ACCESS_KEY_ID', 'AWS_ACCESS_KEY_ID'] as const;
@@ -44,7 +45,8 @@ export interface AwsSettings {
  */
 export function missingAwsConfig(config: Config): string[] {
   const missing: string[] = [];
-  if (!firstSet(config, 'AWS_REGION')) missing.push('AWS_REGION');
+  // As boto3 did: without BIGRAYS_AWS_REGION, the SDK's own chain (AWS_REGION, the profile's region) decides.
+  if (!firstSet(config, 'AWS_REGION') && !sdkChainRegion()) missing.push('AWS_REGION');
   const idKey = ACCESS_KEY_ID_KEYS.find((k) => firstSet(config, k) !== undefined);
   const secretKey = SECRET_ACCESS_KEY_KEYS.find((k) => firstSet(config, k) !== undefined);
   if (idKey && !secretKey) missing.push(idKey === 'S3_ACCESS_KEY_ID' ? 'S3_SECRET_ACCESS_KEY' : 'AWS_SECRET_ACCESS_KEY');
@@ -73,7 +75,7 @@ export function awsSettings(config: Config, resource: string): AwsSettings {
   const sessionToken = firstSet(config, ...SESSION_TOKEN_KEYS);
   const credentials =
     accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined;
-  return { region: firstSet(config, 'AWS_REGION')!, credentials, endpoint: endpointOf(config) };
+  return { region: firstSet(config, 'AWS_REGION') ?? sdkChainRegion()!, credentials, endpoint: endpointOf(config) };
 }
 
 /** What is wrong with `AWS_ENDPOINT_URL` (a message naming the fix), or `undefined` when it is unset or an http(s) URL. */
