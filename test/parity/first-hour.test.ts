@@ -96,4 +96,14 @@ describe('the first hour of a new user (issue 14)', () => {
     expect(commonjs.stderr).not.toMatch(/Warning|SyntaxError/);
     expect(commonjs.code).toBe(0);
   });
+
+  it('item 17: --log-level silent quiets the report; a failure still ends with its one-line error and exit 1', () => {
+    const fixtures = join(REPO, 'packages', 'core', 'test', 'fixtures', 'jobs');
+    const good = runCli([join(fixtures, 'good.ts'), '--log-level', 'silent']);
+    expect(good.code).toBe(0);
+    expect(good.stderr).toBe('');
+    const failing = runCli([join(fixtures, 'failing.ts'), '--log-level', 'silent']);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toBe('bigrays: job failed (failed: Breaks; skipped: NeverRuns)\n  ✖ Breaks failed: the warehouse is on fire\n');
+  });
 });
