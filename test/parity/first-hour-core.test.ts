@@ -22,3 +22,21 @@ describe('item 15: a task that forgot its return', () => {
     expect(error.result.report(Count)?.error?.message).toMatch(/^Count failed: .*undefined.* \(its input rows is undefined because Load\.run\(\) returned nothing: return the data from Load\.run\(\)\)$/);
   });
 });
+
+describe('item 17: the summary of a failed upload', () => {
+  it('shows no bytes moved for a failed task (the upload was aborted, nothing stayed)', async () => {
+    const { JobResult } = await import('../../packages/core/src/run/job-result.js');
+    const { renderSummary } = await import('../../packages/core/src/cli/render/summary.js');
+    const result = new JobResult(
+      [
+        { name: 'Pull', status: 'succeeded', durationMs: 5, attempts: 1, rows: 3 },
+        { name: 'Upload', status: 'failed', durationMs: 9, attempts: 1, rows: 3, bytes: 40 },
+      ],
+      new Map(),
+      14,
+    );
+    const table = renderSummary(result, false).split('\n');
+    expect(table.find((l) => l.trimStart().startsWith('Pull'))).toMatch(/3 rows\s*$/);
+    expect(table.find((l) => l.trimStart().startsWith('Upload'))).toMatch(/failed\s+9 ms\s+-\s*$/);
+  });
+});
