@@ -19,6 +19,11 @@ export default async function globalSetup(): Promise<void> {
   delete process.env.BIGRAYS_CHECKPOINTS;
   delete process.env.BIGRAYS_JOB_NAME;
   delete process.env.BIGRAYS_KEEP_RUNS;
+  // The AWS SDK's own region chain counts when BIGRAYS_AWS_REGION is unset: the shell's AWS_REGION or a profile in
+  // ~/.aws/config must not decide what a test sees (the tests that check the chain set these themselves).
+  delete process.env.AWS_REGION;
+  delete process.env.AWS_PROFILE;
+  process.env.AWS_CONFIG_FILE = '/nonexistent/bigrays-tests/aws-config';
   if (process.env.BIGRAYS_TEST_MOTO_ENDPOINT) return;
   try {
     const server = await startMoto();

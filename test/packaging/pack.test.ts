@@ -111,7 +111,11 @@ describe('pnpm pack', () => {
     expect(JSON.stringify(manifest)).not.toContain('workspace:');
     expect(manifest.name).toBe(`@bigrays/${name}`);
     expect(manifest.type).toBe('module');
-    if (name !== 'core') expect(manifest.dependencies['@bigrays/core']).toBe(manifestOf(tarball(packs, 'core')).version);
+    // A peer dependency (issue 14, item 16): a project never gets a second core (two registries, two configs).
+    if (name !== 'core') {
+      expect(manifest.dependencies?.['@bigrays/core']).toBeUndefined();
+      expect(manifest.peerDependencies['@bigrays/core']).toBe(`^${manifestOf(tarball(packs, 'core')).version}`);
+    }
     const files = filesOf(tgz);
     expect(files).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/index.js', 'package/dist/index.d.ts']));
     expect(files.filter((f) => /\/(src|test)\//.test(f) || f.endsWith('.test.js'))).toEqual([]);
@@ -120,6 +124,7 @@ describe('pnpm pack', () => {
       expect(files).toContain('package/bin/bigrays.js');
       expect(files).toContain('package/dist/cli/bin.js');
       expect(files).toEqual(expect.arrayContaining(['package/dist/plugin.js', 'package/dist/plugin.d.ts', 'package/dist/testing.js']));
+      expect(files).toContain('package/tsconfig.recommended.json');
     }
   });
 });
@@ -186,6 +191,22 @@ describe('pnpm pack', () => {
       }),
     );
     const r = sh(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--pretty', 'false'], project, {}, 60_000);
+    expect(`${r.stdout}${r.stderr}`).toBe('');
+    expect(r.status).toBe(0);
+  }, 60_000);
+
+  it('one @bigrays/core is installed: sql takes the project\'s core as a peer (issue 14, item 16)', () => {
+    const ls = ok(sh('npm', ['ls', '@bigrays/core', '--all', '--parseable'], project, {}, 60_000), 'npm ls @bigrays/core');
+    expect(ls.stdout.trim().split('\n')).toEqual([join(project, 'node_modules', '@bigrays', 'core')]);
+    expect(existsSync(join(project, 'node_modules', '@bigrays', 'sql', 'node_modules', '@bigrays', 'core'))).toBe(false);
+  }, 60_000);
+
+  it('a job type-checks in a fresh project with the shipped recommended tsconfig (issue 14, item 17)', () => {
+    const dir = join(project, 'typed');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'job.ts'), JOB);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '@bigrays/core/tsconfig.recommended.json', include: ['job.ts'] }));
+    const r = sh(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--pretty', 'false'], dir, {}, 60_000);
     expect(`${r.stdout}${r.stderr}`).toBe('');
     expect(r.status).toBe(0);
   }, 60_000);

@@ -27,6 +27,7 @@ export const AWS_CONFIG_KEYS: readonly ConfigKey[] = [
   { name: 'AWS_REGION', description: 'S3 and SNS: region' },
   { name: 'AWS_ENDPOINT_URL', description: 'S3 and SNS: compatible endpoint (MinIO, moto, LocalStack)' },
 ];
+import { sdkChainRegion } from './sdk-region.js';
 
 /** Config keys of the access key id, preferred first. */
 export const ACCESS_KEY_ID_KEYS: readonly string[] = keyAndAliases(AWS_CONFIG_KEYS, 'S3_ACCESS_KEY_ID');
@@ -61,7 +62,8 @@ export interface AwsSettings {
  */
 export function missingAwsConfig(config: Config): string[] {
   const missing: string[] = [];
-  if (!firstSet(config, 'AWS_REGION')) missing.push('AWS_REGION');
+  // As boto3 did: without BIGRAYS_AWS_REGION, the SDK's own chain (AWS_REGION, the profile's region) decides.
+  if (!firstSet(config, 'AWS_REGION') && !sdkChainRegion()) missing.push('AWS_REGION');
   const idIndex = ACCESS_KEY_ID_KEYS.findIndex((k) => firstSet(config, k) !== undefined);
   const secretIndex = SECRET_ACCESS_KEY_KEYS.findIndex((k) => firstSet(config, k) !== undefined);
   // The key named is the partner of the one that is set: the secret under the same family of names as the id.
@@ -91,7 +93,7 @@ export function awsSettings(config: Config, resource: string): AwsSettings {
   const sessionToken = firstSet(config, ...SESSION_TOKEN_KEYS);
   const credentials =
     accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined;
-  return { region: firstSet(config, 'AWS_REGION')!, credentials, endpoint: endpointOf(config) };
+  return { region: firstSet(config, 'AWS_REGION') ?? sdkChainRegion()!, credentials, endpoint: endpointOf(config) };
 }
 
 /** What is wrong with `AWS_ENDPOINT_URL` (a message naming the fix), or `undefined` when it is unset or an http(s) URL. */

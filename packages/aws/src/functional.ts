@@ -7,6 +7,7 @@
  */
 import { runTask, type Row } from '@bigrays/core';
 import { FromS3, ListS3Objects, ToS3 } from './s3-tasks.js';
+import { DeleteS3Object } from './delete-s3-object.js';
 import { SNSPublish, SNSPublishEmail } from './sns-tasks.js';
 import type { ServerSideEncryptionSetting } from './upload.js';
 
@@ -49,6 +50,20 @@ export function fromS3(
 /** The keys of `bucket` under `prefix` and ending with `suffix`, all pages (see `ListS3Objects`). */
 export function listS3Objects(attributes: { bucket: string; prefix?: string; suffix?: string }): Promise<string[]> {
   return runTask(ListS3Objects, attributes);
+}
+
+/** Deletes `s3://bucket/key` (see `DeleteS3Object`); resolves to the URI. A missing object is not an error. */
+export function deleteS3Object(attributes: { bucket: string; key: string }): Promise<string> {
+  return runTask<string>(DeleteS3Object, attributes);
+}
+
+/**
+ * The original's functional SNS form, `sns_task(...)`: publishes `input`
+ * to `topic`, with an email `subject` when one is given (`SNSPublishEmail`),
+ * else as `SNSPublish`; resolves to the message id.
+ */
+export function snsTask(attributes: SNSPublishAttributes & { subject?: string }): Promise<string> {
+  return attributes.subject === undefined ? snsPublish(attributes) : snsPublishEmail(attributes as SNSPublishAttributes & { subject: string });
 }
 
 /** Attributes of {@link snsPublish}: those of `SNSPublish`. */

@@ -20,7 +20,8 @@ export { SNSClient, loadSnsSdk, SNS_MAX_MESSAGE_BYTES, SNS_MAX_SUBJECT_LENGTH, t
 export { S3Task, ToS3, S3Upload, FromS3, ListS3Objects, type FromS3Format } from './s3-tasks.js';
 export type { FromS3Decompress } from './formats/decompress.js';
 export { SNSTask, SNSPublish, SNSPublishEmail } from './sns-tasks.js';
-export { toS3, fromS3, listS3Objects, snsPublish, snsPublishEmail, type ToS3Attributes, type SNSPublishAttributes } from './functional.js';
+export { DeleteS3Object } from './delete-s3-object.js';
+export { toS3, fromS3, listS3Objects, deleteS3Object, snsPublish, snsPublishEmail, snsTask, type ToS3Attributes, type SNSPublishAttributes } from './functional.js';
 export { missingAwsConfig, AWS_CONFIG_KEYS, NODE_VERSION_WARNING_SWITCH } from './aws-config.js';
 export { AwsResource } from './aws-resource.js';
 

@@ -91,6 +91,11 @@ export interface ToS3 {
 export class ToS3 extends S3Task {
   static requiredAttributes: readonly string[] = ['bucket', 'key', 'input'];
   static templateAttributes: readonly string[] = ['bucket', 'key'];
+  /** Python bigrays names a user may port; each is a plan error naming what to write instead. */
+  static portedAttributes: Readonly<Record<string, string>> = {
+    overwrite_if_exists: 'write overwrite = true',
+    overwriteIfExists: 'write overwrite = true',
+  };
 
   /** Replace an existing object. Default `false`: an existing object is an error and is left untouched. */
   overwrite = false;

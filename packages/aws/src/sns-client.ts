@@ -127,7 +127,7 @@ export class SNSClient extends AwsResource {
     if (!arn) {
       throw taskError(
         'SNSClient',
-        `SNS topic '${topic}' does not exist in region ${this.#region} (${arns.length} topics there); create it, check BIGRAYS_AWS_REGION, or set the topic ARN`,
+        `SNS topic '${topic}' does not exist in region ${this.#region} (${arns.length} ${arns.length === 1 ? 'topic' : 'topics'} there); create it, check BIGRAYS_AWS_REGION, or set the topic ARN`,
       );
     }
     this.#arns.set(topic, arn);

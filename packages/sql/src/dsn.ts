@@ -116,6 +116,14 @@ export function parseDsn(config: Config): ConnectionSpec {
         `or set it in BIGRAYS_DB_PWD): expected ${scheme}://user@host:${defaultPort}/database`,
     );
   }
+  // An unencoded '#' or '?' in the password ends the authority early: the URL parses, but with the wrong host
+  // (postgres://user:p#ss@db/x reaches host 'p'). A DSN has no fragment, and '@' never belongs after the host.
+  if (url.hash !== '' || url.search.includes('@')) {
+    throw dsnError(
+      `BIGRAYS_DB_DSN is not a valid ${scheme} DSN: ${url.hash !== '' ? "it contains '#'" : "'@' appears after '?'"}, which usually means the password ` +
+        `contains # ? / or @: percent-encode them in the DSN (# → %23, ? → %3F, / → %2F, @ → %40) or leave the password out of the DSN and set BIGRAYS_DB_PWD`,
+    );
+  }
   const decode = (s: string): string => {
     try {
       return decodeURIComponent(s);

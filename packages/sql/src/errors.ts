@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { runningTaskError, runningTaskName } from '@bigrays/core/plugin';
+import { runningTaskError, runningTaskName, MASK, currentTask, isSecretKey, redact } from '@bigrays/core/plugin';
 import { TaskError } from '@bigrays/core';
 import { databaseName } from './drivers.js';
 import type { CompiledSql, Dialect } from './sql-text.js';
@@ -56,7 +56,22 @@ export function sqlError(error: unknown, dialect: Dialect, sql: CompiledSql | un
     if (e.hint) message += `\n  hint: ${e.hint}`;
   }
   const label = `${databaseName(dialect)} error${code === undefined ? '' : ` ${String(code)}`}`;
-  return sqlTaskError(`${label}: ${message}${where}`, { cause: error });
+  return sqlTaskError(`${label}: ${message}${where}${showParams(sql)}`, { cause: error });
+}
+
+const MAX_VALUE_SHOWN = 60;
+
+/** The values bound to the statement, one line: a value whose name looks secret is masked, long ones are cut. */
+function showParams(sql: CompiledSql | undefined): string {
+  if (!sql?.params || sql.names.length === 0) return '';
+  const shown = [...new Set(sql.names)].map((name) => {
+    const value = sql.params![name];
+    if (isSecretKey(name)) return `:${name} = ${MASK}`;
+    let text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? `'${value}'` : typeof value === 'bigint' ? `${value}` : JSON.stringify(value) ?? String(value);
+    if (text.length > MAX_VALUE_SHOWN) text = `${text.slice(0, MAX_VALUE_SHOWN)}…`;
+    return `:${name} = ${redact(text)}`;
+  });
+  return `\n  params: ${shown.join(', ')}`;
 }
 
 /** The 0-based offset in the source SQL where the error is, when the database says. */

@@ -597,6 +597,7 @@ export class SQLSession extends Resource {
       }
       return bindValue(dialect, value);
     });
+    if (compiled.names.length > 0 && params) compiled.params = params;
     return { compiled, values };
   }
 }

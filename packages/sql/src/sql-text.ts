@@ -250,6 +250,8 @@ export interface CompiledSql {
   names: string[];
   /** Maps an offset in `text` back to the offset in `source` (for error positions). */
   sourceOffset(textOffset: number): number;
+  /** The named values bound to it (set by the session), shown in an error (secrets masked). */
+  params?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -140,6 +140,18 @@ export interface SQLWrite {
 export class SQLWrite extends SQLTask {
   static requiredAttributes: readonly string[] = ['table', 'input'];
   static templateAttributes: readonly string[] = ['table'];
+  /** Python bigrays / pandas `to_sql` names a user may port; each is a plan error naming what to write instead. */
+  static portedAttributes: Readonly<Record<string, string>> = {
+    tablename: "write table = '...'",
+    if_exists: "write ifExists = 'fail' | 'append' | 'replace'",
+    schema: "put the schema in the table name: table = 'schema.name'",
+    index: 'rows have no index here: add the column to the rows you write',
+    index_label: 'rows have no index here: add the column to the rows you write',
+    chunksize: 'not needed: rows are written in batches of 1,000 in one transaction',
+    dtype: 'column types come from the values (see "Values and types" in the README); create the table first with SQLExecute to choose them',
+    method: 'not needed: the dialect chooses the fastest insert',
+    to_sql_kws: "set ifExists on the task; the other pandas options have no equivalent",
+  };
 
   /** The table, `name` or `schema.name` (quote a part with `"..."` to keep dots or case). */
   table!: string;

@@ -48,3 +48,26 @@ describe('parseDsn', () => {
     }
   });
 });
+
+describe('a password with # ? or @ in the DSN (issue 14, item 14)', () => {
+  it.each([
+    ['postgres://postgres:s3cr@t#1@127.0.0.1:5432/test', "it contains '#'"],
+    ['postgres://postgres:p@ss#1@127.0.0.1:5432/test', "it contains '#'"],
+    ['mysql://root:p@ss?x@127.0.0.1:3306/test', "'@' appears after '?'"],
+  ])('%s: says to percent-encode or use BIGRAYS_DB_PWD, never shows the password', (dsn, why) => {
+    let message = '';
+    try {
+      parseDsn({ DB_DSN: dsn });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(`BIGRAYS_DB_DSN is not a valid ${dsn.split(':')[0]} DSN: ${why}`);
+    expect(message).toContain('percent-encode them in the DSN (# → %23, ? → %3F, / → %2F, @ → %40) or leave the password out of the DSN and set BIGRAYS_DB_PWD');
+    expect(message).not.toMatch(/s3cr|p@ss/);
+  });
+
+  it('an @ alone in the password still parses (the last @ ends the user info), and so does a percent-encoded one', () => {
+    expect(parseDsn({ DB_DSN: 'postgres://postgres:p@ss@db.example:5432/test' })).toMatchObject({ host: 'db.example', password: 'p@ss' });
+    expect(parseDsn({ DB_DSN: 'postgres://postgres:p%23ss@db.example:5432/test' })).toMatchObject({ host: 'db.example', password: 'p#ss' });
+  });
+});

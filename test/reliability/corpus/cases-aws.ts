@@ -196,7 +196,7 @@ export const CASES: CorpusCase[] = [
     needs: aws,
     env: { RELI_TOPIC: 'reli-no-such-topic' },
     code: 1,
-    message: /^bigrays: job failed \(failed: Notify\)\n {2}✖ Notify: SNS topic 'reli-no-such-topic' does not exist in region us-east-1 \(\d+ topics there\); create it, check BIGRAYS_AWS_REGION, or set the topic ARN$/,
+    message: /^bigrays: job failed \(failed: Notify\)\n {2}✖ Notify: SNS topic 'reli-no-such-topic' does not exist in region us-east-1 \(\d+ topics? there\); create it, check BIGRAYS_AWS_REGION, or set the topic ARN$/,
     setup: (ctx) => void (ctx.env.BIGRAYS_AWS_ENDPOINT_URL = motoUrl()),
   },
   {

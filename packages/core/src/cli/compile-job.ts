@@ -16,7 +16,7 @@ import { errorMessage } from '../errors/message.js';
  * them. When the cache cannot be used (not ours, read-only, full, a file in
  * its place) the job is compiled in memory and a one-line warning says why.
  */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3; // 3: source maps name the job's own folder (sourceRoot)
 
 /** Thrown with esbuild's messages (file:line:column: ERROR: text) when the job does not compile. */
 export class CompileError extends Error {}
@@ -54,6 +54,8 @@ export async function compileJob(jobPath: string): Promise<string> {
       write: false,
       metafile: true,
       sourcemap: 'inline',
+      // Sources are named relative to the job's folder: stacks then show the job's real path (job.ts:<line>), not the cache's.
+      sourceRoot: `${pathToFileURL(dirname(jobPath)).href}/`,
       logLevel: 'silent',
       absWorkingDir: dirname(jobPath),
       // No tsconfig.json next to the job: esbuild's defaults (standard decorators), not one found higher up.

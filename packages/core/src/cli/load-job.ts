@@ -1,8 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError, BigraysError } from '../errors/errors.js';
-import { beginJob } from '../job/registry.js';
+import { beginJob, currentJobTasks } from '../job/registry.js';
+import { checkUndecoratedTasks } from './undecorated-tasks.js';
 import { setRunHost } from '../run/host.js';
 import type { TaskClass } from '../metadata/records.js';
 import type { JobResult } from '../run/job-result.js';
@@ -55,10 +56,13 @@ export async function loadJob(
   }
 
   let requested: Promise<JobResult> | undefined;
+  // A subclass of a built-in task without @Task() would silently not run: refuse it before anything runs.
+  const source = readFileSync(path, 'utf8');
+  const checkTasks = () => checkUndecoratedTasks(source, currentJobTasks());
   beginJob();
   setRunHost({
     request(tasks) {
-      requested ??= onRunRequest(tasks);
+      requested ??= Promise.resolve().then(checkTasks).then(() => onRunRequest(tasks));
       return requested;
     },
   });
@@ -73,6 +77,7 @@ export async function loadJob(
   } finally {
     setRunHost(undefined);
   }
+  if (!requested) checkTasks();
   return { requested };
 }
 
@@ -81,11 +86,15 @@ function isRunOutcome(error: unknown): boolean {
 }
 
 async function importTypeScript(path: string): Promise<void> {
+  // The compiled job carries an inline source map: stacks of errors thrown in the job then name job.ts:<line>, not the cache file.
+  process.setSourceMapsEnabled(true);
   const { compileJob } = await import('./compile-job.js');
   await import(await compileJob(path));
 }
 
 async function importJavaScript(path: string): Promise<void> {
+  // A .js file outside a "type": "module" package is CommonJS to Node, which cannot import @bigrays/core from it.
+  if (extname(path) === '.js' && packageType(dirname(path)) !== 'module') return importTypeScript(path);
   try {
     await import(pathToFileURL(path).href);
   } catch (error) {
@@ -94,10 +103,31 @@ async function importJavaScript(path: string): Promise<void> {
       const { locateSyntaxError } = await import('./compile-job.js');
       const located = await locateSyntaxError(path);
       if (located) throw new Error(located, { cause: error });
+      // Valid JavaScript Node could not load before running it: decorators (not yet in Node 20), or `import` in a
+      // "type": "commonjs" project. Compile it as a TypeScript job is (ES module, decorators), which nothing ran yet.
+      if (NOT_LOADABLE_BY_NODE.test(error.message)) return importTypeScript(path);
     }
     throw error;
   }
 }
+
+/** The `type` of the package a file belongs to (the nearest package.json), as Node reads it. */
+function packageType(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const manifest = join(current, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type;
+      } catch {
+        return undefined;
+      }
+    }
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/** Node's parse errors for valid modules it cannot load as they are (a runtime SyntaxError, e.g. of JSON.parse, is not one). */
+const NOT_LOADABLE_BY_NODE = /Invalid or unexpected token|Unexpected token '@'|Cannot use import statement outside a module/;
 
 function describeLoadError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);

@@ -45,6 +45,13 @@ export function getLogger(): Logger<unknown> {
       minLevel: LOG_LEVELS.info,
       // The secret config keys resources declare (`static configKeys`) join this live list as they are declared.
       mask: { keys: secretKeyNames(), caseInsensitive: true },
+      // No source position: it would name bigrays' own files (src/… paths an npm install does not ship), and costs a stack per line.
+      stack: { capture: 'off' },
+      pretty: {
+        template: '{{yyyy}}-{{mm}}-{{dd}} {{hh}}:{{MM}}:{{ss}}.{{ms}}\t{{logLevelName}}\t{{name}}\t',
+        // Diagnostics go to stderr: stdout belongs to the job's own output (piped into files and other programs).
+        levelMethod: { '*': (...args: unknown[]) => console.error(...args) },
+      },
     });
     if (pendingLevel) applyLevel(logger, pendingLevel);
   }

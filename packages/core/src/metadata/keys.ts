@@ -5,3 +5,5 @@
 export const TASK_KEY = 'bigrays:task';
 export const REQUIRES_KEY = 'bigrays:requires';
 export const INPUTS_KEY = 'bigrays:inputs';
+/** Standard decorators only: `@Input` problems found before the class name is known, thrown by `@Task` naming the class. */
+export const INPUT_PROBLEMS_KEY = 'bigrays:input-problems';

@@ -24,6 +24,12 @@ export interface TaskOptions {
   /** Fail the task when one attempt runs longer than this many milliseconds. */
   timeout?: number;
   /**
+   * Parameters this task sets with `updateFormatKws()` while it runs. Later
+   * tasks may use them in templates: the plan accepts them unset, and they are
+   * filled when the later task starts.
+   */
+  setsParameters?: readonly string[];
+  /**
    * An incremental task: reads only what is new since the last successful run.
    * `:cursor` (SQL) and `{cursor}` (templates) hold the last committed value of
    * the `cursor` column (or `initial`); after the run succeeds, the greatest

@@ -21,6 +21,12 @@ export interface TaskContract {
   readonly templateAttributes?: readonly string[];
   readonly templateObjectAttributes?: readonly string[];
   checkTemplateValue?(use: TemplateUse): string | undefined;
+  /**
+   * Python bigrays attribute (or pandas option) names a user may port to
+   * this task, each with the fix to print (`if_exists` → "write ifExists =
+   * 'replace'"). Setting one is a plan error: it would be silently ignored.
+   */
+  readonly portedAttributes?: Readonly<Record<string, string>>;
 }
 
 /** One `{parameter}` about to be filled in a template attribute, as `checkTemplateValue` sees it. */
@@ -39,6 +45,10 @@ export interface TemplateUse {
 
 export function requiredAttributesOf(task: object): readonly string[] {
   return (task as TaskContract).requiredAttributes ?? [];
+}
+
+export function portedAttributesOf(task: object): Readonly<Record<string, string>> {
+  return (task as TaskContract).portedAttributes ?? {};
 }
 
 export function templateAttributesOf(task: object): readonly string[] {

@@ -2,6 +2,8 @@ import type { TaskClass, TaskOptions } from '../metadata/records.js';
 import type { ResourceClass } from '../resources/resource.js';
 import type { CheckpointRef } from '../state/ledger.js';
 import type { CursorKind } from '../state/cursor-value.js';
+import type { FormatValue } from '../templates/format.js';
+import type { ConfigurationError } from '../errors/errors.js';
 
 /** A resource opening: which class, with which per-task overrides. */
 export interface ResourceUse {
@@ -32,6 +34,8 @@ export interface PlannedTask {
   readonly inputs: readonly PlannedInput[];
   /** Template attributes with their placeholders filled in. */
   readonly resolved: Readonly<Record<string, unknown>>;
+  /** Template attributes as declared; the runner fills them again when the task starts (run-time `updateFormatKws`). */
+  readonly templates?: Readonly<Record<string, unknown>>;
   /** The instance the runner will use (attributes are read at plan time). */
   readonly instance: Record<string, unknown>;
   /** With `--resume`: whether the task's output is restored from the resumed run or the task runs, and why. */
@@ -86,4 +90,8 @@ export interface Plan {
   readonly resumeOf?: string;
   /** Upstream outputs restored from checkpoints before the first task (`--from`/`--only`). */
   readonly restoredInputs?: readonly RestoredInput[];
+  /** Planned with `configuration: 'report'`: the configuration still missing (the plan cannot run as it is). */
+  readonly configurationError?: ConfigurationError;
+  /** The `--param` values given to the planner; they win over `updateFormatKws` at run time too. */
+  readonly overrides?: Readonly<Record<string, FormatValue>>;
 }

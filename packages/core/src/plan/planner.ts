@@ -11,8 +11,11 @@ import {
 import { effectiveConfig, envName } from '../config/config.js';
 import { rememberSecrets } from '../config/secrets.js';
 import { declareConfigKeys } from '../config/config-keys.js';
-import { requiredAttributesOf, templateAttributesOf, templateObjectAttributesOf, templateValueProblem } from '../metadata/task-contract.js';
-import { attributePlaceholders, formatAttribute, placeholders, type FormatValue } from '../templates/format.js';
+import { requiredAttributesOf, templateObjectAttributesOf } from '../metadata/task-contract.js';
+import { checkUnknownParameters } from './unknown-parameters.js';
+import type { FormatValue } from '../templates/format.js';
+import { portedNameProblems } from './ported-names.js';
+import { resolveTaskTemplates, taskParameters, templateSources } from './templates.js';
 import { getFormatKws } from '../templates/format-kws.js';
 import { resourceUse } from './resource-key.js';
 import { selectTasks, type TaskSelection } from './select-tasks.js';
@@ -26,6 +29,13 @@ export interface PlanOptions extends TaskSelection {
   parameters?: Readonly<Record<string, FormatValue>>;
   /** What the run ledger knows (checkpoints, the run to resume); read by the caller before planning. */
   ledgerState?: PlanStateInput;
+  /**
+   * `'require'` (default): missing configuration throws `ConfigurationError`.
+   * `'report'`: the plan is built anyway and carries the error in
+   * `configurationError` (`bigrays plan` and `graph` show the job without the
+   * configuration it will need to run).
+   */
+  configuration?: 'require' | 'report';
 }
 
 interface Draft {
@@ -44,6 +54,7 @@ export function buildPlan(options: PlanOptions = {}): Plan {
   checkInterfaces(drafts);
   const { inputs, restoredInputs } = planInputs(drafts, options);
   const parameters = { ...getFormatKws(), ...options.parameters };
+  const templates = drafts.map((d) => templateSources(d.taskClass, d.instance));
   const resources = drafts.map((d) => {
     const record = getRequiresRecord(d.taskClass);
     return record ? resourceUse(record) : undefined;
@@ -56,8 +67,22 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     declareConfigKeys(use.resource);
   }
   const cursors = planCursors(drafts, options);
-  const resolved = resolveTemplates(drafts, parameters, cursors);
-  checkConfiguration(drafts, resources);
+  const resolved = resolveTemplates(drafts, options.parameters, cursors);
+  // With --only/--from the tasks that use a parameter may be left out: nothing to compare against.
+  if (options.only === undefined && options.from === undefined) {
+    checkUnknownParameters(
+      options.parameters,
+      drafts.map((d, i) => ({ sources: templates[i]!, objects: new Set(templateObjectAttributesOf(d.taskClass)) })),
+      declaredParameters(drafts),
+    );
+  }
+  let configurationError: ConfigurationError | undefined;
+  try {
+    checkConfiguration(drafts, resources);
+  } catch (error) {
+    if (options.configuration !== 'report' || !(error instanceof ConfigurationError)) throw error;
+    configurationError = error;
+  }
   const actions = resourceActions(resources);
 
   const resume = options.ledgerState?.resume;
@@ -69,16 +94,30 @@ export function buildPlan(options: PlanOptions = {}): Plan {
     resourceAction: actions[i]!,
     inputs: inputs[i]!,
     resolved: resolved[i]!,
+    templates: templates[i]!,
     instance: d.instance,
     ...(resume ? { resume: resumeDecision(resume.runId, resume.tasks.get(d.name)) } : {}),
     ...(cursors[i] ? { cursor: cursors[i] } : {}),
   }));
   return {
     tasks,
-    parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)])),
+    ...(configurationError ? { configurationError } : {}),
+    overrides: { ...options.parameters },
+    parameters: Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])),
     ...(resume ? { resumeOf: resume.runId } : {}),
     ...(restoredInputs.length > 0 ? { restoredInputs } : {}),
   };
+}
+
+/** Parameter names the job declares without necessarily using them in a template. */
+function declaredParameters(drafts: readonly Draft[]): Set<string> {
+  const names = new Set(Object.keys(getFormatKws()));
+  for (const { taskClass, instance } of drafts) {
+    for (const p of getTaskRecord(taskClass)?.options.setsParameters ?? []) names.add(p);
+    const own = instance.formatKws;
+    if (own !== null && typeof own === 'object') for (const p of Object.keys(own)) names.add(p);
+  }
+  return names;
 }
 
 function instantiate(taskClass: TaskClass): Draft {
@@ -98,6 +137,7 @@ function checkInterfaces(drafts: readonly Draft[]): void {
     if (typeof instance.run !== 'function') {
       problems.push(`${name} has no run() method: add one, or extend a built-in task such as SQLQuery or ToS3`);
     }
+    problems.push(...portedNameProblems(name, taskClass, instance));
     const inputProps = new Set(getInputRecords(taskClass).map((r) => r.property));
     const missing = requiredAttributesOf(taskClass).filter((attr) => instance[attr] === undefined && !inputProps.has(attr));
     for (const attr of missing) {
@@ -177,37 +217,27 @@ function planCursors(drafts: readonly Draft[], options: PlanOptions): (PlannedCu
   return cursors;
 }
 
+/** `{cursor}` of an incremental task: its own cursor value for this run. */
+export function cursorParameter(cursor: PlannedCursor | undefined): Record<string, FormatValue> {
+  return cursor ? { cursor: cursorValue(cursor.kind, cursor.value) as FormatValue } : {};
+}
+
 function resolveTemplates(
   drafts: readonly Draft[],
-  jobParameters: Readonly<Record<string, FormatValue>>,
+  overrides: Readonly<Record<string, FormatValue>> | undefined,
   cursors: readonly (PlannedCursor | undefined)[],
 ): Record<string, unknown>[] {
   const missing = new Map<string, string[]>();
   const refused: string[] = [];
+  // Parameters an earlier task sets during the run (`@Task({ setsParameters })`): filled when the later task starts.
+  const setDuringRun = new Set<string>();
   const resolved = drafts.map(({ name, taskClass, instance }, i) => {
-    // An incremental task's {cursor} is its own cursor value.
-    const cursor = cursors[i];
-    const parameters = cursor ? { ...jobParameters, cursor: cursorValue(cursor.kind, cursor.value) as FormatValue } : jobParameters;
-    const out: Record<string, unknown> = {};
-    const objectAttributes = new Set(templateObjectAttributesOf(taskClass));
-    for (const attr of new Set([...templateAttributesOf(taskClass), ...objectAttributes])) {
-      const value = instance[attr];
-      const objects = objectAttributes.has(attr);
-      if (typeof value !== 'string' && !objects) continue;
-      const absent = attributePlaceholders(value, objects).filter((p) => parameters[p] === undefined);
-      for (const p of absent) missing.set(p, [...(missing.get(p) ?? []), `${name}.${attr}`]);
-      if (typeof value === 'string') {
-        // The task may refuse a value pasted into this attribute (SQL text takes identifiers only).
-        for (const parameter of placeholders(value)) {
-          const given = parameters[parameter];
-          if (given === undefined) continue;
-          const problem = templateValueProblem(taskClass, { task: name, attribute: attr, parameter, value: given, instance });
-          if (problem !== undefined && !refused.includes(problem)) refused.push(problem);
-        }
-      }
-      if (absent.length === 0 && value !== undefined) out[attr] = formatAttribute(value, parameters, objects);
-    }
-    return out;
+    const parameters = { ...taskParameters(instance, overrides), ...cursorParameter(cursors[i]) };
+    const result = resolveTaskTemplates(name, taskClass, instance, templateSources(taskClass, instance), parameters);
+    for (const [p, uses] of result.missing) if (!setDuringRun.has(p)) missing.set(p, [...(missing.get(p) ?? []), ...uses]);
+    for (const problem of result.refused) if (!refused.includes(problem)) refused.push(problem);
+    for (const p of getTaskRecord(taskClass)?.options.setsParameters ?? []) setDuringRun.add(p);
+    return result.resolved;
   });
   if (missing.size > 0) {
     const problems = [...missing].map(([p, uses]) => `{${p}} has no value (used by ${uses.join(', ')})`);

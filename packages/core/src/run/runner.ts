@@ -16,6 +16,9 @@ import { activeLogger } from '../logging/logger.js';
 import { startSpoolSweep } from '../data/spool-files.js';
 import type { RunRecorder } from './recorder.js';
 import { CursorHandle, settleCursor } from './cursor.js';
+import { resolveAtTaskStart } from '../plan/templates.js';
+import { requiredAttributesOf } from '../metadata/task-contract.js';
+import { cursorParameter } from '../plan/planner.js';
 
 /** How a run behaves around the plan. */
 export interface RunOptions {
@@ -213,8 +216,19 @@ class Run {
     const retries = step.options.retries ?? 0;
     const baseDelay = step.options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
     const instance = step.instance;
-    Object.assign(instance, step.resolved);
+    try {
+      // Templates are filled when the task starts: a task that ran before may have called updateFormatKws().
+      Object.assign(instance, step.templates ? resolveAtTaskStart(step.name, step.taskClass, instance, step.templates, { ...this.plan.overrides, ...cursorParameter(step.cursor) }) : step.resolved);
+    } catch (error) {
+      const taskError = new TaskError(step.name, `${step.name} failed: ${redact(errorMessage(error))}`, { cause: error, userError: true });
+      return { name: step.name, status: 'failed', durationMs: performance.now() - started, attempts: 0, error: taskError };
+    }
     for (const input of step.inputs) instance[input.property] = this.outputs.get(input.upstream);
+    const nothing = returnedNothing(step, this.outputs);
+    if (nothing.required) {
+      const taskError = new TaskError(step.name, `${step.name} failed: ${nothing.required}`);
+      return { name: step.name, status: 'failed', durationMs: performance.now() - started, attempts: 0, error: taskError };
+    }
 
     let progress: Progress = {};
     for (let attempt = 1; ; attempt++) {
@@ -248,7 +262,10 @@ class Run {
           await sleep(delayMs, this.interrupt.signal);
           continue;
         }
-        const taskError = asTaskError(step.name, interrupted ?? error);
+        let taskError = asTaskError(step.name, interrupted ?? error);
+        if (!interrupted && nothing.hint) {
+          taskError = new TaskError(step.name, `${taskError.message} (${nothing.hint})`, { cause: taskError.cause, userError: taskError.userError });
+        }
         activeLogger('debug')?.debug(redact(taskError.message));
         return { name: step.name, status: 'failed', durationMs: performance.now() - started, attempts: attempt, ...progress, error: taskError };
       }
@@ -317,6 +334,21 @@ class Run {
     }
     this.cleaningUp = false;
   }
+}
+
+/**
+ * Inputs whose upstream succeeded but returned `undefined` (a forgotten
+ * `return`). A required attribute (ToS3's `input`) fails the task before it
+ * runs; any other such input is named in the task's error if it fails.
+ */
+function returnedNothing(step: PlannedTask, outputs: ReadonlyMap<TaskClass, unknown>): { required?: string; hint?: string } {
+  const empty = step.inputs.filter((input) => outputs.has(input.upstream) && outputs.get(input.upstream) === undefined);
+  if (empty.length === 0) return {};
+  const required = new Set(requiredAttributesOf(step.taskClass));
+  const describe = (input: (typeof empty)[number]) =>
+    `its input ${input.property} is undefined because ${input.upstreamName}.run() returned nothing: return the data from ${input.upstreamName}.run()`;
+  const needed = empty.find((input) => required.has(input.property));
+  return needed ? { required: describe(needed) } : { hint: describe(empty[0]!) };
 }
 
 function skipped(step: PlannedTask, reason: string): TaskReport {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { errorMessage } from '../errors/message.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
@@ -79,13 +80,13 @@ export async function restoreCheckpoint(store: CheckpointStore | undefined, ref:
       if (ref.inline === undefined && !store) throw new Error('no checkpoint store is configured');
       data = ref.inline !== undefined ? Buffer.from(ref.inline) : await store!.getBytes(ref.location);
     } catch (error) {
-      throw new CheckpointUnusableError(`its checkpoint ${where} is missing (${messageOf(error)})`, { cause: error });
+      throw new CheckpointUnusableError(`its checkpoint ${where} is missing (${errorMessage(error)})`, { cause: error });
     }
     if (data.length !== ref.bytes || sha256Of(data) !== ref.sha256) throw new CheckpointUnusableError(`its checkpoint ${where} was changed since it was written`);
     try {
       return decodeCheckpoint(data.toString('utf8'));
     } catch (error) {
-      throw new CheckpointUnusableError(`its checkpoint ${where} cannot be read (${messageOf(error)})`, { cause: error });
+      throw new CheckpointUnusableError(`its checkpoint ${where} cannot be read (${errorMessage(error)})`, { cause: error });
     }
   }
   const meta = ref.dataset;
@@ -104,7 +105,7 @@ export async function restoreCheckpoint(store: CheckpointStore | undefined, ref:
   } catch (error) {
     await discard();
     if (error instanceof CheckpointUnusableError) throw error;
-    throw new CheckpointUnusableError(`its checkpoint ${ref.location} is missing (${messageOf(error)})`, { cause: error });
+    throw new CheckpointUnusableError(`its checkpoint ${ref.location} is missing (${errorMessage(error)})`, { cause: error });
   }
   const dataset = new Dataset(DATASET_INIT, {
     path,
@@ -129,6 +130,3 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { errorMessage } from '../errors/message.js';
 import { hostname } from 'node:os';
 import { StateError, UsageError } from '../errors/errors.js';
 import { redact } from '../config/secrets.js';
@@ -178,7 +179,7 @@ export class RunLedger implements RunRecorder {
       await this.store.recordTasks(this.job, this.runId, upstream);
     } catch (error) {
       await this.lease?.release().catch(() => undefined);
-      throw new StateError(`the run ledger (${this.store.description}) cannot record the run: ${redact(messageOf(error))}. Fix it, or set BIGRAYS_STATE=off to run without a ledger`, { cause: error });
+      throw new StateError(`the run ledger (${this.store.description}) cannot record the run: ${redact(errorMessage(error))}. Fix it, or set BIGRAYS_STATE=off to run without a ledger`, { cause: error });
     }
   }
 
@@ -207,7 +208,7 @@ export class RunLedger implements RunRecorder {
           const outcome = await writeCheckpoint(this.checkpoints, this.runId, index, step.name, output);
           record = { ...record, ...outcome };
         } catch (error) {
-          const why = `its checkpoint could not be written (${redact(messageOf(error))})`;
+          const why = `its checkpoint could not be written (${redact(errorMessage(error))})`;
           activeLogger('warn')?.warn(`${step.name}: ${why}; a resumed run would run it again`);
           record = { ...record, notCheckpointed: why };
         }
@@ -216,7 +217,7 @@ export class RunLedger implements RunRecorder {
     try {
       await this.store.recordTasks(this.job, this.runId, [record]);
     } catch (error) {
-      if (!this.recordFailed) activeLogger('warn')?.warn(`the run ledger (${this.store.description}) could not record ${step.name}: ${redact(messageOf(error))}`);
+      if (!this.recordFailed) activeLogger('warn')?.warn(`the run ledger (${this.store.description}) could not record ${step.name}: ${redact(errorMessage(error))}`);
       this.recordFailed = true;
     }
   }
@@ -232,7 +233,7 @@ export class RunLedger implements RunRecorder {
       await this.store.finishRun(this.job, this.runId, status, new Date().toISOString(), failedTask);
       if (this.checkpoints) await pruneCheckpoints(this.store, this.checkpoints, this.job);
     } catch (error) {
-      activeLogger('warn')?.warn(`the run ledger (${this.store.description}) could not record the end of run ${this.runId}: ${redact(messageOf(error))}`);
+      activeLogger('warn')?.warn(`the run ledger (${this.store.description}) could not record the end of run ${this.runId}: ${redact(errorMessage(error))}`);
     } finally {
       await this.lease?.release().catch(() => undefined);
     }
@@ -268,6 +269,3 @@ function renderParams(values: Readonly<Record<string, FormatValue>>): Record<str
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]));
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,16 +1,29 @@
+import { applyFormatSpec, isFormatSpec } from './format-spec.js';
+
 /**
- * `{name}` templates, as the original's `str.format` keywords. `{{` and `}}`
- * are literal braces; a brace that does not start a `{identifier}` is kept
- * as it is, so JSON literals in SQL need no escaping.
+ * `{name}` templates, as the original's `str.format` keywords, with Python
+ * format specs (`{n:03d}`, `{x:.2f}`, `{d:%Y-%m-%d}`). `{{` and `}}` are
+ * literal braces; a brace that does not start a `{identifier}` or
+ * `{identifier:spec}` is kept as it is, so JSON literals in SQL need no escaping.
  */
 export type FormatValue = string | number | bigint | boolean | Date;
 
-const TOKEN = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
+const TOKEN = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)(?::([^{}]*))?\}/g;
+
+/** A token's placeholder name, or undefined for a literal (`{{`, or an unknown `:spec`). */
+function tokenName(match: RegExpMatchArray | string[]): string | undefined {
+  const [, name, spec] = match;
+  if (name === undefined || (spec !== undefined && !isFormatSpec(spec))) return undefined;
+  return name;
+}
 
 /** The placeholder names a template uses, in order, without duplicates. */
 export function placeholders(template: string): string[] {
   const names = new Set<string>();
-  for (const match of template.matchAll(TOKEN)) if (match[1] !== undefined) names.add(match[1]);
+  for (const match of template.matchAll(TOKEN)) {
+    const name = tokenName(match);
+    if (name !== undefined) names.add(name);
+  }
   return [...names];
 }
 
@@ -20,11 +33,17 @@ function render(value: FormatValue): string {
 
 /** Replaces every `{name}`; throws if one has no value (the planner checks first). */
 export function formatTemplate(template: string, values: Readonly<Record<string, FormatValue>>): string {
-  return template.replace(TOKEN, (token, name: string | undefined) => {
-    if (name === undefined) return token[0]!;
+  return template.replace(TOKEN, (token: string, rawName: string | undefined, spec: string | undefined) => {
+    const name = tokenName([token, rawName!, spec!]);
+    if (name === undefined) return token.startsWith('{{') || token.startsWith('}}') ? token[0]! : token;
     const value = values[name];
     if (value === undefined) throw new Error(`no value for template parameter {${name}}`);
-    return render(value);
+    if (spec === undefined) return render(value);
+    try {
+      return applyFormatSpec(value, spec);
+    } catch (error) {
+      throw new Error(`{${name}:${spec}}: ${(error as Error).message}`);
+    }
   });
 }
 

@@ -49,15 +49,50 @@ export function decoratorSuite(mode: 'legacy' | 'standard'): void {
       expect(getInputRecords(Sub).map((r) => r.property).sort()).toEqual(['x', 'y']);
     });
 
+    it('accepts bare @Task without parentheses (issue 14, item 7): the task is registered and runs', async () => {
+      // A bare decorator is what a Python user writes first: it must register, not vanish.
+      @Task class Bare { run() { return 'sent'; } }
+      expect(getTaskRecord(Bare)).toMatchObject({ name: 'Bare', options: {} });
+      const result = await bigraysRun();
+      expect(result.output(Bare)).toBe('sent');
+    });
+
+    it('a task class reads as its name in messages and as [Task Name extends Base] when inspected (issue 14, item 4)', async () => {
+      const { inspect } = await import('node:util');
+      class Base { run() { return 1; } }
+      @Task() class Pull extends Base {}
+      @Task({ name: 'push' }) class Push { run() {} }
+      expect(`${Pull}`).toBe('Pull');
+      expect(String(Push)).toBe('push');
+      expect(inspect(Pull)).toBe('[Task Pull extends Base]');
+      expect(inspect(Push)).toBe('[Task push]');
+      class NotDecorated extends Pull {}
+      expect(`${NotDecorated}`).toBe('NotDecorated');
+      expect(inspect(NotDecorated)).toBe('[class NotDecorated extends Pull]');
+    });
+
+    it('names the class in @Input errors under both decorator modes (issue 14, item 13)', () => {
+      class NotATask { run() {} }
+      expect(() => {
+        @Task() class Consumer { @Input(NotATask) x!: unknown; run() {} }
+        void Consumer;
+      }).toThrow(/@Input\(NotATask\) on Consumer\.x: NotATask is not a task/);
+      expect(() => {
+        @Task() class Holder { @Input(undefined as never) y!: unknown; run() {} }
+        void Holder;
+      }).toThrow(/@Input\(\) on Holder\.y: the upstream task is undefined/);
+    });
+
     it('throws at decoration time, naming class and fix', () => {
       class Plain { run() {} }
       expect(() => {
-        class Uses { @Input(Plain) x!: unknown; run() {} }
+        // Standard field decorators do not know their class: @Task() throws the problem, naming it.
+        @Task() class Uses { @Input(Plain) x!: unknown; run() {} }
         void Uses;
       }).toThrow(/@Input\(Plain\) on .*x: Plain is not a task; decorate it with @Task\(\)/);
       expect(() => {
         @Task() class Src { run() {} }
-        class S { @Input(Src) static x: unknown; }
+        @Task() class S { @Input(Src) static x: unknown; run() {} }
         void S;
       }).toThrow(DecoratorError);
       expect(() => {

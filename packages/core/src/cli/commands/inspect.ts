@@ -14,16 +14,21 @@ import { EXIT } from '../exit-codes.js';
 
 const label = (job: string) => relative(process.cwd(), job) || job;
 
-/** `bigrays plan <job> [--resume [runId]]`: with --resume, each task's skip/restore/re-run decision. */
+/** `bigrays plan <job> [--resume [runId]]`: with --resume, each task's skip/restore/re-run decision; missing configuration listed after the plan (exit 2). */
 export async function planCommand(job: string, common: CommonOptions, ledger: LedgerFlags = {}): Promise<number> {
-  const plan = await planJob(job, { parameters: common.params }, { ...ledger, read: 'incremental' });
+  // Missing configuration does not hide the job: plan lists it after the plan, graph draws anyway.
+  const plan = await planJob(job, { parameters: common.params, configuration: 'report' }, { ...ledger, read: 'incremental' });
   const text = [renderPlan(plan, label(job), Boolean(process.stdout.isTTY)), renderLedgerPlan(plan)].filter(Boolean).join('\n\n');
   process.stdout.write(`${text}\n`);
+  if (plan.configurationError) {
+    process.stderr.write(`bigrays: ${plan.configurationError.message}\n`);
+    return EXIT.invalid;
+  }
   return EXIT.ok;
 }
 
 export async function graphCommand(job: string, format: 'mermaid' | 'dot', common: CommonOptions): Promise<number> {
-  const plan = await planJob(job, { parameters: common.params });
+  const plan = await planJob(job, { parameters: common.params, configuration: 'report' });
   process.stdout.write(`${format === 'dot' ? renderDot(plan) : renderMermaid(plan)}\n`);
   return EXIT.ok;
 }

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { Writable } from 'node:stream';
 import type { TaskClass } from '../../metadata/records.js';
 import { runJob } from '../../run/bigrays-run.js';
 import { JobFailedError, type JobResult } from '../../run/job-result.js';
@@ -28,7 +29,9 @@ export async function runCommand(command: RunCommand): Promise<number> {
     return EXIT.ok;
   }
 
-  const view = new RunView(process.stderr, Boolean(process.stderr.isTTY));
+  // --log-level silent quiets the report too (the live view and the summary); a failure still ends with its one-line error.
+  const silent = common.logLevel === 'silent';
+  const view = new RunView(silent ? new Writable({ write: (_chunk, _encoding, done) => done() }) : process.stderr, !silent && Boolean(process.stderr.isTTY));
   const start = (tasks: readonly TaskClass[]) => runJob({ ...selection(tasks), ...state, observer: view.observer, signals: 'report' });
   // A module that throws after calling bigraysRun() (awaited or not): the run it started is waited for first.
   const { requested, moduleError } = await loadJob(job, start, { moduleErrorAfterRun: 'return' });

@@ -15,7 +15,8 @@ export function renderSummary(result: JobResult, color: boolean): string {
   const statusText = (s: string) => (s === 'succeeded' ? c.green(s) : s === 'failed' ? c.red(s) : s === 'skipped' ? c.yellow(s) : s);
   const rows = [
     ['task', 'status', 'duration', 'moved'].map(c.dim),
-    ...result.tasks.map((t) => [t.name, t.restoredFrom ? c.green('restored') : statusText(t.status), t.status === 'skipped' ? '-' : formatDuration(t.durationMs), formatVolume(t.rows, t.bytes) || '-']),
+    // A failed task moved nothing that stayed (an aborted upload, a rolled-back write): its partial counts are not shown.
+    ...result.tasks.map((t) => [t.name, t.restoredFrom ? c.green('restored') : statusText(t.status), t.status === 'skipped' ? '-' : formatDuration(t.durationMs), t.status === 'failed' ? '-' : formatVolume(t.rows, t.bytes) || '-']),
   ];
   const verdict = result.interrupted
     ? c.red(`interrupted by ${result.interrupted}`)
