@@ -89,8 +89,8 @@ describe('bigrays with the default ledger (.bigrays/ next to the job)', () => {
     writeFileSync(journal, text.replace('2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z'));
     const resumed = runCli([job, '--resume'], { env: ledgerEnv() });
     expect(resumed.code).toBe(0);
-    // Warnings go through the bigrays logger (stdout, like the CLI's other log lines).
-    expect(resumed.stdout).toMatch(/WARN.*Pull: its checkpoint \(kept in the run record\) was changed since it was written; it runs again/);
+    // Warnings go through the bigrays logger (stderr, like every diagnostic).
+    expect(resumed.stderr).toMatch(/WARN.*Pull: its checkpoint \(kept in the run record\) was changed since it was written; it runs again/);
     expect(logged().filter((l) => l === 'Pull')).toHaveLength(2);
     expect(logged().filter((l) => l === 'Spool')).toHaveLength(1);
     expect(logged()).toContain('Load got bigint:1@2026-01-01T00:00:00.000Z,bigint:2@2026-01-02T00:00:00.000Z n=5');

@@ -269,6 +269,8 @@ describe('--resume', () => {
     }
     void Param;
     failAt = 'Param';
+    // The job declares `day` (a --param no template uses must be declared, or it is taken for a misspelling).
+    updateFormatKws({ day: '2026-01-01' });
     const first = await runJob(opts({ parameters: { day: '2026-03-01' } })).catch((e: JobFailedError) => e.result);
     failAt = undefined;
     updateFormatKws({ day: '2026-12-31' });

@@ -49,8 +49,8 @@ describe('@bigrays/core public line', () => {
     for (const entry of entries) expect(Object.keys(entry).filter((n) => INTERNAL.includes(n))).toEqual([]);
   });
 
-  it('package.json exports exactly ., ./plugin, ./testing (and package.json)', () => {
+  it('package.json exports exactly ., ./plugin, ./testing (and package.json, the recommended tsconfig)', () => {
     const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { exports: Record<string, unknown> };
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './package.json', './plugin', './testing']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './package.json', './plugin', './testing', './tsconfig.recommended.json']);
   });
 });
