@@ -227,9 +227,18 @@ export function canonJsonText(text: string): string | undefined {
   }
 }
 
+/** Whether `v` is a core `JsonText` (by shape: its class name and its `text`). */
+function isJsonText(v: unknown): v is { text: string } {
+  return typeof v === 'object' && v !== null && v.constructor?.name === 'JsonText' && typeof (v as { text?: unknown }).text === 'string';
+}
+
 /** Canonical JSON of a parsed JS value (numbers by their shortest text, which is where precision loss shows). */
 export function canonJsonValue(v: unknown): string {
   if (v === null) return 'null';
+  // core's `JsonText` (data/json-exact.ts): the exact JSON text of a document no plain JS value holds (a number
+  // beyond a double, a top-level JSON null). Compared by its text, canonicalized like the client's JSON text. Known
+  // by shape (the class may come from another copy of core: dist vs src, another realm).
+  if (isJsonText(v)) return canonJsonText(v.text) ?? `<JsonText>${v.text}`;
   if (typeof v === 'number') return Number.isFinite(v) ? canonNumberText(String(v))! : `<number>${v}`;
   if (typeof v === 'bigint') return canonNumberText(v.toString())!;
   if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
