@@ -306,8 +306,8 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The column type that holds every value of a sample (nulls ignored):
  *
- * - only integers within 32 bits → `integer`; larger integers or `bigint`s → `bigint`
- * - numbers with a fraction → `float`
+ * - only integers within 32 bits → `integer`; larger safe integers or `bigint`s → `bigint`
+ * - numbers with a fraction, or integral numbers beyond ±(2^53 − 1) (`1e300`) → `float`
  * - booleans → `boolean`; `Date`s → `timestamp`
  * - strings that are all `YYYY-MM-DD` → `date`; other strings → `text`
  * - objects or arrays (with or without scalars mixed in) → `json`
@@ -330,7 +330,8 @@ export function inferColumnType(values: Iterable<unknown>): ColumnType {
     total++;
     switch (typeof v) {
       case 'number':
-        if (Number.isInteger(v)) {
+        // An integral JS number that is not a safe integer (1e300, 2^60) is a double: a BIGINT would reject or clip it (issue 10 new-1).
+        if (Number.isSafeInteger(v)) {
           if (Math.abs(v) > INT32_MAX) bigInts++;
           else ints++;
         } else floats++;
@@ -362,6 +363,29 @@ export function inferColumnType(values: Iterable<unknown>): ColumnType {
   if (buffers === total) return 'binary';
   if (strings === total) return dateStrings === total ? 'date' : 'text';
   return 'text';
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Whether `v` fits a numeric column type that {@link inferColumnType} chose
+ * from a sample (null always does; other types are left to the database).
+ * Used for rows past the sample, so that a value the created column cannot
+ * hold fails loudly instead of being rounded or clipped (issue 10 new-1).
+ */
+export function fitsInferredType(type: ColumnType, v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  switch (type) {
+    case 'integer':
+      return typeof v === 'number' ? Number.isInteger(v) && Math.abs(v) <= INT32_MAX : typeof v === 'bigint' && v >= -2147483648n && v <= 2147483647n;
+    case 'bigint':
+      return typeof v === 'number' ? Number.isSafeInteger(v) : typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX;
+    case 'float':
+      return typeof v === 'number' || (typeof v === 'bigint' && BigInt(Number(v)) === v);
+    default:
+      return true;
+  }
 }
 
 /** The digits a decimal column needs: before the decimal point, and after it (over every value of the input). */

@@ -11,7 +11,7 @@ import { Dataset, getLogger, type ColumnType, type Row } from '@bigrays/core';
 import { qualifiedName, within, type Engine, type ProgressSink, type TableName, type WriteSource } from './engine.js';
 import { sqlTaskError } from './errors.js';
 import type { Dialect } from './sql-text.js';
-import { inferColumnType, valueWriter, widenDecimalSize, type ColumnInfo, type DecimalSize } from './values.js';
+import { fitsInferredType, inferColumnType, valueWriter, widenDecimalSize, type ColumnInfo, type DecimalSize } from './values.js';
 import { checkKeyColumns, checkMergeKey, checkUniqueKey, mergeStatement, uniqueKeyClause } from './write-merge.js';
 
 /** What `SQLWrite` does when the table exists already. */
@@ -145,7 +145,8 @@ interface Source {
   columns: ColumnInfo[] | undefined;
   /** What the values of each decimal column need, over the whole input (to size MariaDB/MySQL DECIMALs). */
   decimalSizes(): Promise<(DecimalSize | undefined)[]>;
-  writeSource(dialect: Dialect): WriteSource;
+  /** `created`: the table is being created from `columns` (values past a sample must fit the inferred types). */
+  writeSource(dialect: Dialect, created: boolean): WriteSource;
 }
 
 async function* rechunk(batches: AsyncIterable<unknown[][]>, size: number): AsyncGenerator<unknown[][]> {
@@ -244,9 +245,22 @@ async function rowsSource(input: Iterable<Row> | AsyncIterable<Row>): Promise<So
   return {
     columns,
     decimalSizes: noDecimals,
-    writeSource(dialect) {
+    writeSource(dialect, created) {
       const writers = columns.map((c) => valueWriter(dialect, c.type));
       const n = names.length;
+      // The types were inferred from the first rows: a later value they cannot hold (0.5 in an integer column) would
+      // be rejected by PostgreSQL with no column named, and rounded or clipped by MariaDB; fail before the commit instead.
+      const checkFits = (row: Row, index: number) => {
+        for (let i = 0; i < n; i++) {
+          const v = row[names[i]!];
+          if (!fitsInferredType(columns[i]!.type, v)) {
+            throw sqlTaskError(
+              `row ${index + 1} of the input: the column '${names[i]}' was created as ${columns[i]!.type} from the first ${SAMPLE_ROWS} rows, ` +
+                `and ${describeValue(v)} does not fit it; nothing was written. Pass an array or a Dataset (typed), or create the table first`,
+            );
+          }
+        }
+      };
       const toArray = (row: Row): unknown[] => {
         const out = new Array<unknown>(n);
         for (let i = 0; i < n; i++) out[i] = writers[i]!(row[names[i]!]);
@@ -270,6 +284,7 @@ async function rowsSource(input: Iterable<Row> | AsyncIterable<Row>): Promise<So
               );
             }
           }
+          if (created) checkFits(row, index);
           batch.push(toArray(row));
           index++;
           if (batch.length >= BATCH_ROWS) {
@@ -372,7 +387,9 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
   const keyClause = key ? uniqueKeyClause(engine, key, (c) => types[columns.findIndex((col) => col.name === c)]!) : '';
   const create = (t: TableName) =>
     ctx.run(`CREATE TABLE ${q(t)} (${columns.map((c, i) => `${engine.quoteIdent(c.name)} ${types[i]}`).join(', ')}${keyClause})`);
-  const load = (t: TableName) => engine.load(t, columns, source.writeSource(dialect), ctx.progress, ctx.signal);
+  // Every table this write loads into is created from the inferred types (the target, a staging table), except an appended one.
+  const created = !(exists && ifExists === 'append');
+  const load = (t: TableName) => engine.load(t, columns, source.writeSource(dialect, created), ctx.progress, ctx.signal);
   if (exists && key) {
     // Stage, then merge in one statement, all in one transaction.
     await checkUniqueKey(engine, name, key, shown);

@@ -16,6 +16,11 @@ describe('inferColumnType (SQLWrite creates tables from values)', () => {
     [[Buffer.from('x')], 'binary'],
     [[1, 'x'], 'text'],
     [[null, undefined], 'text'],
+    // new-1 (issue 10): an integral JS number that is not a safe integer is a double (1e300, 2^60), never BIGINT.
+    [[1e300, null], 'float'],
+    [[2 ** 53], 'float'],
+    [[1, 2 ** 60], 'float'],
+    [[-1e20, 2], 'float'],
   ])('%j → %s', (values, type) => {
     expect(inferColumnType(values)).toBe(type);
   });

@@ -12,7 +12,7 @@ import { DatasetWriter, type ColumnType, type Dataset, type Row } from '@bigrays
 import type { SQLSession } from '@bigrays/sql';
 import { moduleLoader } from '../src/drivers.js';
 import { requireService } from '../../../test/services.js';
-import { MARIADB_DSN, dropCreatedTables, openSession, rejection, sqliteDir, uniqueTable } from './helpers.js';
+import { MARIADB_DSN, PG_DSN, dropCreatedTables, openSession, rejection, sqliteDir, uniqueTable } from './helpers.js';
 
 const mariaUp = await requireService('mariadb', 'sql/write-safety on MariaDB');
 const dir = sqliteDir();
@@ -327,4 +327,39 @@ for (const target of TARGETS) {
     await admin.write(t, [{ id: 2 }], { ifExists: 'replace' });
     expect(await tablesLike(t)).toEqual([t]);
   });
+});
+
+// new-1 (issue 10): rows carry no column types. A double column whose first values are integral (1e300) was created
+// as BIGINT (error on PostgreSQL, clipped to 9223372036854775807 by a non-strict MariaDB); and a value past the sampled
+// rows that the created type cannot hold must fail before anything is committed, never be clipped or rounded.
+describe('column types of a new table from rows (new-1)', () => {
+  const targets = [...TARGETS.filter((t) => t.up).map((t) => ({ name: t.name, dsn: t.dsn })), { name: 'postgres', dsn: () => PG_DSN }];
+  for (const target of targets) {
+    it(`${target.name}: integral doubles beyond 2^53 make a double column; a later value the sampled type cannot hold fails, nothing is created`, async () => {
+      const db = await openSession(target.dsn());
+      try {
+        const t = uniqueTable('dbl');
+        expect(await db.write(t, [{ v: 1e300 }, { v: 2 ** 60 }, { v: null }, { v: 1.5 }])).toBe(4);
+        const back = await db.query(`select v from ${t}`);
+        expect(back.map((r) => (r.v === null ? null : Number(r.v)))).toEqual([1e300, 2 ** 60, null, 1.5]);
+
+        const t2 = uniqueTable('late');
+        async function* rows() {
+          for (let i = 0; i < 1500; i++) yield { id: i, v: i };
+          yield { id: 1500, v: 0.5 };
+        }
+        expect(await rejection(db.write(t2, rows()))).toMatch(/row 1501 of the input: the column 'v' was created as integer from the first 1000 rows, and number \(0.5\) does not fit it; nothing was written/);
+        const exists =
+          target.name === 'sqlite'
+            ? await db.query(`select name from sqlite_master where name like '${t2}%'`)
+            : target.name === 'postgres'
+              ? await db.query(`select table_name from information_schema.tables where table_name like '${t2}%'`)
+              : await db.query(`select table_name from information_schema.tables where table_schema = database() and table_name like '${t2}%'`);
+        expect(exists).toEqual([]);
+      } finally {
+        await dropCreatedTables(db);
+        await db.close();
+      }
+    });
+  }
 });
