@@ -12,6 +12,14 @@ import { PG_DSN, openSession } from './helpers.js';
 const pgUp = await requireService('postgres', 'sql/postgres');
 const db = `bigrays_hpg_settings_${process.pid}`;
 
+/** PG_DSN pointed at this test's own database (PG_DSN is `…/test`, or under `pnpm test:hostile` the shared hostile database). */
+function ownDsn(search = ''): string {
+  const url = new URL(PG_DSN);
+  url.pathname = `/${db}`;
+  url.search = search;
+  return url.toString();
+}
+
 (pgUp ? describe : describe.skip)('PostgreSQL session settings', () => {
   let admin: SQLSession;
   let s: SQLSession;
@@ -21,7 +29,6 @@ const db = `bigrays_hpg_settings_${process.pid}`;
     const c = admin.connection as Client;
     await c.query(`drop database if exists ${db}`);
     await c.query(`create database ${db}`);
-    await c.query(`create schema if not exists hostile`).catch(() => undefined);
     for (const setting of [
       `DateStyle = 'SQL, DMY'`,
       `IntervalStyle = 'sql_standard'`,
@@ -32,7 +39,7 @@ const db = `bigrays_hpg_settings_${process.pid}`;
     ]) {
       await c.query(`alter database ${db} set ${setting}`);
     }
-    s = await openSession(PG_DSN.replace(/\/test$/, `/${db}`));
+    s = await openSession(ownDsn());
     await s.execute('create schema hostile');
   });
   afterAll(async () => {
@@ -72,7 +79,7 @@ const db = `bigrays_hpg_settings_${process.pid}`;
   });
 
   it('a DSN options= parameter is kept, and cannot unpin the decoders’ settings', async () => {
-    const o = await openSession(PG_DSN.replace(/\/test$/, `/${db}?options=${encodeURIComponent('-c statement_timeout=12345 -c DateStyle=German')}`));
+    const o = await openSession(ownDsn(`?options=${encodeURIComponent('-c statement_timeout=12345 -c DateStyle=German')}`));
     try {
       expect(await o.query(`select current_setting('statement_timeout') as st, date '2026-04-03' as d`)).toEqual([{ st: '12345ms', d: '2026-04-03' }]);
     } finally {
