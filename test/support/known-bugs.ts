@@ -24,11 +24,6 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
   // Named regression tests (differential-regressions.test.ts), explicit values.
   'regression.new-2.decimal-38-digits-into-sqlite': { findings: ['new-2'], why: 'SQLite DECIMAL is REAL: 524288.0628410257 stored as 524288.0628410256, no error' },
   // Signals matrix (signals-matrix.test.ts): signals.<dialect|s3>.<phase>.<interruption>.
-  'signals.mysql.statement.SIGINT': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
-  'signals.mysql.statement.SIGTERM': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
-  'signals.mysql.statement.SIGHUP': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
-  'signals.mysql.statement.SIGINT×2': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
-  'signals.mysql.statement.SIGTERM×2': { findings: ['new-3'], why: 'MariaDB: the insert before the interrupted statement of SQLExecute is committed, not rolled back' },
 };
 
 /**

@@ -553,6 +553,10 @@ export class SQLSession extends Resource {
     let result: T;
     try {
       result = await fn();
+      // An interruption (timeout, signal) that did not fail the statement must not commit what ran before it:
+      // MariaDB's KILL QUERY of a running SLEEP() just ends it early, and the script "succeeds" (issue 10 new-3).
+      const signal = taskSignal();
+      if (signal.aborted) throw signal.reason ?? new Error('interrupted');
     } catch (error) {
       if (engine.healthy() && runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
