@@ -273,7 +273,31 @@ async function expectWrite(
   {
     const id = 'regression.new-2.decimal-38-digits-into-sqlite';
     itCase(id)(caseTitle(id, 'a decimal(38,10) value written to SQLite keeps its digits or the write fails'), async () => {
-      await expectWrite(await ref('mysql'), await session(MY), await ref('sqlite'), await session(`sqlite:${sqliteFile}`), [col('c_dec38', 'decimal(38,10)', 'decimal')], [['524288.0628410257']], 'dataset', 'replace');
+      // No double holds 524288.0628410257 (it was stored as …256, no error): the write fails naming the column, the
+      // target stays as it was; a decimal a double holds arrives exactly.
+      const lite = await ref('sqlite');
+      const db = await session(`sqlite:${sqliteFile}`);
+      await expectWrite(await ref('mysql'), await session(MY), lite, db, [col('c_dec38', 'decimal(38,10)', 'decimal')], [['524288.0628410250']], 'dataset', 'replace');
+      await expect(
+        expectWrite(await ref('mysql'), await session(MY), lite, db, [col('c_dec38', 'decimal(38,10)', 'decimal')], [['524288.0628410257']], 'dataset', 'replace'),
+      ).rejects.toThrow(/the column 'c_dec38' has the decimal 524288\.0628410257 \(row 1\), which SQLite would store as the REAL 524288\.0628410256 \(not exactly\); nothing was written/);
+      const t = name('rdst');
+      await lite.exec(`create table ${t} (old_column integer)`);
+      try {
+        const my = await ref('mysql');
+        const src = name('rsrc');
+        await my.createAndFill(src, [col('c_dec38', 'decimal(38,10)', 'decimal')], [['524288.0628410257']]);
+        try {
+          const ds = (await (await session(MY)).spool(`select * from ${src}`)) as Dataset;
+          await expect(db.write(t, ds, { ifExists: 'replace' })).rejects.toThrow(/not exactly/);
+          await ds.delete();
+        } finally {
+          await my.drop(src);
+        }
+        expect(await lite.columnsOf(t)).toEqual(['old_column']);
+      } finally {
+        await lite.drop(t);
+      }
     });
   }
 });

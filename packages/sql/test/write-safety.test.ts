@@ -123,13 +123,30 @@ for (const target of TARGETS) {
       const t = uniqueTable('dec');
       const ds = await dataset([{ name: 'amount', type: 'decimal' }], [['0.' + '1'.repeat(30)], ['9'.repeat(40)]]);
       if (target.name === 'sqlite') {
-        // SQLite keeps decimals as REAL (documented): nothing to size, the write goes through.
-        expect(await db.write(t, ds)).toBe(2);
+        // SQLite keeps decimals as REAL (documented): a decimal no double holds exactly fails, naming the column (new-2).
+        expect(await rejection(db.write(t, ds))).toMatch(/column 'amount' has the decimal 0\.1{30} \(row 1\).*not exactly\); nothing was written/);
+        expect(await db.query(`select name from sqlite_master where name like '${t}%'`)).toEqual([]);
         return;
       }
       expect(await rejection(db.write(t, ds))).toMatch(/column 'amount'.*40 digits before the decimal point and 30 after.*at most 65/);
       expect(await db.query(`select count(*) as n from information_schema.tables where table_schema = database() and table_name like '${t}%'`)).toEqual([{ n: target.name === 'mariadb' ? '0' : 0 }]);
     });
+
+    // new-2 (issue 10): SQLite stores decimals as REAL; 524288.0628410257 was stored as 524288.0628410256, no error.
+    if (target.name === 'sqlite') {
+      it('a decimal a double holds exactly arrives; one it does not hold fails naming the column and row, nothing written', async () => {
+        const t = uniqueTable('dec');
+        const ok = ['0.1', '-12.125', '123456789012345.5', '1e-7', '9007199254740992'];
+        expect(await db.write(t, await dataset([{ name: 'amount', type: 'decimal' }], ok.map((v) => [v])))).toBe(ok.length);
+        expect((await db.query(`select amount from ${t}`)).map((r) => Number(r.amount))).toEqual(ok.map(Number));
+        const t2 = uniqueTable('dec');
+        const bad = await dataset([{ name: 'amount', type: 'decimal' }], [['1.5'], ['524288.0628410257']]);
+        expect(await rejection(db.write(t2, bad))).toMatch(
+          /the column 'amount' has the decimal 524288\.0628410257 \(row 2\), which SQLite would store as the REAL 524288\.0628410256 \(not exactly\); nothing was written/,
+        );
+        expect(await db.query(`select name from sqlite_master where name like '${t2}%'`)).toEqual([]);
+      });
+    }
 
     // Finding 1: hostile text arrives exactly, through rows and through a Dataset.
     it.each(['rows', 'dataset'] as const)('hostile text arrives exactly through %s', async (how) => {

@@ -11,7 +11,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ColumnType } from '@bigrays/core';
 import type { Database, Statement } from 'better-sqlite3';
 import { qualifiedName, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../engine.js';
-import { sqlError } from '../errors.js';
+import { sqlError, sqlTaskError } from '../errors.js';
 import type { CompiledSql } from '../sql-text.js';
 import { convertRows, inferColumnType, sqliteConverter, sqliteDeclaredType, uniqueNames, type ColumnInfo, type Converter, type DecimalSize } from '../values.js';
 
@@ -218,6 +218,8 @@ export class SqliteEngine implements Engine {
     };
     let written = 0;
     let pending: unknown[][] = [];
+    const decimals = columns.flatMap((c, i) => (c.type === 'decimal' ? [i] : []));
+    let seen = 0;
     const flush = (rows: unknown[][]) => {
       const stmt = statementFor(rows.length);
       try {
@@ -230,6 +232,8 @@ export class SqliteEngine implements Engine {
     for await (const batch of source.batches) {
       signal.throwIfAborted();
       for (const row of batch) {
+        seen++;
+        for (const i of decimals) row[i] = exactDecimal(row[i], columns[i]!.name, seen);
         pending.push(row);
         if (pending.length >= perStatement) {
           flush(pending);
@@ -277,4 +281,36 @@ export class SqliteEngine implements Engine {
   healthy(): boolean {
     return !this.#broken && this.connection.open;
   }
+}
+
+/** `[digits without leading/trailing zeros, exponent, negative]` of a decimal number's text; undefined if it is not one. */
+function decimalParts(text: string): [string, number, boolean] | undefined {
+  const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);
+  if (m === null || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
+  const all = `${m[2]}${m[3] ?? ''}`;
+  let exp = Number(m[4] ?? 0) - (m[3] ?? '').length;
+  const digits = all.replace(/^0+/, '');
+  const trimmed = digits.replace(/0+$/, '');
+  exp += digits.length - trimmed.length;
+  return trimmed === '' ? ['', 0, false] : [trimmed, exp, m[1] === '-'];
+}
+
+/**
+ * A decimal bound for SQLite, which keeps decimals as REAL (NUMERIC affinity
+ * turns decimal text into a double, rounding digits a double does not hold,
+ * without an error: issue 10 new-2). A decimal a double holds exactly is
+ * bound as that double; one it does not hold fails, naming the column and
+ * the row, before the transaction commits (nothing is written).
+ */
+function exactDecimal(v: unknown, column: string, row: number): unknown {
+  if (typeof v !== 'string') return v;
+  const parts = decimalParts(v);
+  if (parts === undefined) return v; // not a number: stored as text by NUMERIC affinity, unchanged
+  const n = Number(v);
+  const back = Number.isFinite(n) ? decimalParts(String(n)) : undefined;
+  if (back !== undefined && back[0] === parts[0] && back[1] === parts[1] && (parts[0] === '' || back[2] === parts[2])) return n;
+  throw sqlTaskError(
+    `the column '${column}' has the decimal ${v.trim()} (row ${row}), which SQLite would store as the REAL ${String(n)} (not exactly); nothing was written. ` +
+      'SQLite keeps decimals as REAL (about 15 significant digits): cast the column to text in the query that makes the input, or write it to PostgreSQL or MariaDB',
+  );
 }
