@@ -236,6 +236,7 @@ export function sqliteDeclaredType(declared: string | null | undefined): ColumnT
   if (t.includes('BOOL')) return 'boolean';
   if (t.includes('BIGINT') || t.includes('INT8')) return 'bigint';
   if (t.includes('INT')) return 'integer';
+  if (t.includes('JSON')) return 'json'; // before TEXT: bigrays creates JSON columns as JSON_TEXT (TEXT affinity)
   if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'text';
   if (t.includes('BLOB')) return 'binary';
   if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB')) return 'float';
@@ -278,7 +279,8 @@ export function sqliteConverter(type: ColumnType | undefined, declared?: string 
     case 'timestamp':
       return (v) => (typeof v === 'string' ? timestampOrText(v) : typeof v === 'bigint' ? Number(v) : v);
     case 'json':
-      return (v) => (typeof v === 'string' ? jsonFromText(v) : typeof v === 'bigint' ? Number(v) : v);
+      // A number stored in a NUMERIC-affinity JSON column: exact, or the JsonText of its digits (64-bit integers).
+      return (v) => (typeof v === 'string' ? jsonFromText(v) : typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : new JsonText(String(v))) : v);
     case 'date':
     case 'text':
     case 'unknown':

@@ -8,7 +8,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
 import { join } from 'node:path';
-import { DatasetWriter, type ColumnType, type Dataset, type Row } from '@bigrays/core';
+import { DatasetWriter, JsonText, type ColumnType, type Dataset, type Row } from '@bigrays/core';
 import type { SQLSession } from '@bigrays/sql';
 import { moduleLoader } from '../src/drivers.js';
 import { requireService } from '../../../test/services.js';
@@ -145,6 +145,23 @@ for (const target of TARGETS) {
           /the column 'amount' has the decimal 524288\.0628410257 \(row 2\), which SQLite would store as the REAL 524288\.0628410256 \(not exactly\); nothing was written/,
         );
         expect(await db.query(`select name from sqlite_master where name like '${t2}%'`)).toEqual([]);
+      });
+    }
+
+    // Finding 6 in SQLite: a column declared JSON has NUMERIC affinity, so a top-level JSON number was stored as a
+    // number (1e400 → Infinity, 12345678901234567890 → REAL) and big integers were read back through a double.
+    if (target.name === 'sqlite') {
+      it.each(['rows', 'dataset'] as const)('JSON documents that are big or top-level numbers arrive exactly through %s', async (how) => {
+        const t = uniqueTable('js');
+        const docs = ['1e400', '12345678901234567890', '-9007199254740993', '{"id":9007199254740993}', 'null', '0.1000000000000000000001'];
+        const input =
+          how === 'rows' ? docs.map((d, i) => ({ id: i, j: new JsonText(d) })) : await dataset([{ name: 'id', type: 'integer' }, { name: 'j', type: 'json' }], docs.map((d, i) => [i, new JsonText(d)]));
+        expect(await db.write(t, input)).toBe(docs.length);
+        const back = await db.query(`select j from ${t} order by id`);
+        expect(back.map((r) => (r.j instanceof JsonText ? r.j.text : JSON.stringify(r.j)))).toEqual(docs);
+        const ds = await db.spool(`select j from ${t} order by id`);
+        expect((await ds.toArray()).map((r) => (r.j instanceof JsonText ? r.j.text : JSON.stringify(r.j)))).toEqual(docs);
+        await ds.delete();
       });
     }
 

@@ -23,7 +23,9 @@ const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
   boolean: 'BOOLEAN',
   date: 'DATE',
   timestamp: 'TIMESTAMP',
-  json: 'JSON',
+  // TEXT affinity (the name contains TEXT): a column declared JSON has NUMERIC affinity, which turns a top-level JSON
+  // number into a REAL (1e400 → Infinity, 20 digits rounded). Read back as json (sqliteDeclaredType).
+  json: 'JSON_TEXT',
   binary: 'BLOB',
   text: 'TEXT',
   unknown: 'TEXT',
@@ -47,7 +49,8 @@ function shapeOf(stmt: Statement): Shape {
     declared,
     converters: declared.map((t, i) => sqliteConverter(t, cols[i]!.type)),
     // BIGINT columns are read as BigInt so that no digit is lost, then turned into strings.
-    safeIntegers: declared.includes('bigint'),
+    // JSON too: a JSON-declared column (NUMERIC affinity) holds a top-level integer as INTEGER, 64 bits.
+    safeIntegers: declared.includes('bigint') || declared.includes('json'),
   };
 }
 
