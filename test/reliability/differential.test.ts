@@ -173,8 +173,10 @@ function fail(message: string): never {
 function maskedValue(col: ColumnSpec, v: unknown, path: MaskPath): boolean {
   if (v === null) return false;
   const text = typeof v === 'string' ? v : '';
-  // 6: JSON in Row[] is not exact: top-level scalars (null, strings, booleans, numbers) lose their JSON type, big numbers round.
-  if (col.kind === 'json' && masked(6) && (!/^[[{]/.test(text) || /\d{16,}|e\d{3}/i.test(text))) return true;
+  // Not a bug, a limit of rows (README, SQLWrite "Creating the table"): rows carry no column types, so a JSON column
+  // whose values are all top-level scalars (`false`, `"a string"`) reads as plain JS values and a new table gets a
+  // boolean / text column for them. A Dataset keeps the json type (its cases keep these values).
+  if (col.kind === 'json' && path.input === 'rows' && path.to !== undefined && !/^\s*[[{]/.test(text) && !/^\s*null\s*$/.test(text) && !/\d{16,}|e\d{3}|\.\d{16,}/i.test(text)) return true;
   // 9: a spooled Dataset cannot decode PostgreSQL infinity / BC timestamps.
   if ((col.kind === 'timestamp' || col.kind === 'date') && masked(9) && path.input === 'dataset' && /infinity|BC/.test(text)) return true;
   // 2: a Dataset written to MariaDB takes a DECIMAL column's scale from its first chunk (later values rounded).
