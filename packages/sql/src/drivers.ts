@@ -9,7 +9,7 @@
  * @module
  */
 import { ResourceError } from '@bigrays/core';
-import type { CopyStreams } from './engines/postgres.js';
+import type { CopyStreams } from './engines/postgres/engine.js';
 import type { Dialect } from './sql-text.js';
 
 /** The npm package of each dialect's driver. */

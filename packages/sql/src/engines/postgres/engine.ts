@@ -14,11 +14,11 @@ import { rowsToCsvStream } from '@bigrays/core/plugin';
 import type { Client, FieldDef, QueryArrayResult } from 'pg';
 import type { CopyStreamQuery, CopyToStreamQuery } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
-import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../engine.js';
-import { sqlError } from '../errors.js';
-import { splitStatements, type CompiledSql } from '../sql-text.js';
-import { pgColumnType, uniqueNames, type ColumnInfo } from '../values.js';
-import { copyMarkerGuard } from './postgres-copy-guard.js';
+import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../../engine.js';
+import { sqlError } from '../../errors.js';
+import { splitStatements, type CompiledSql } from '../../sql-text.js';
+import { pgColumnType, uniqueNames, type ColumnInfo } from '../../values.js';
+import { copyMarkerGuard } from './copy-guard.js';
 
 /** Commands whose row count is "rows affected". */
 const DML = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
