@@ -10,8 +10,8 @@ import { columnsOf, describeValue, tableInputKind } from '@bigrays/core/plugin';
 import { Dataset, getLogger, type ColumnType, type Row } from '@bigrays/core';
 import { qualifiedName, within, type Engine, type ProgressSink, type TableName, type WriteSource } from './engine.js';
 import { sqlTaskError } from './errors.js';
-import type { Dialect } from './sql-text.js';
-import { inferColumnType, valueWriter, widenDecimalSize, type ColumnInfo, type DecimalSize } from './values.js';
+import { databaseName, dialectOf, valueWriter, type Dialect } from './engines/dialects.js';
+import { inferColumnType, widenDecimalSize, type ColumnInfo, type DecimalSize } from './values.js';
 import { checkKeyColumns, checkMergeKey, checkUniqueKey, mergeStatement, uniqueKeyClause } from './write-merge.js';
 
 /** What `SQLWrite` does when the table exists already. */
@@ -63,10 +63,11 @@ export function parseTableName(table: unknown, dialect: Dialect): TableName {
   const parts: string[] = [];
   let i = 0;
   const s = table.trim();
+  const backticks = dialectOf(dialect).syntax.backtickIdentifiers;
   while (i <= s.length) {
     const c = s[i];
     let part: string;
-    if (c === '"' || (c === '`' && dialect !== 'postgres')) {
+    if (c === '"' || (c === '`' && backticks)) {
       let j = i + 1;
       part = '';
       for (;;) {
@@ -185,11 +186,12 @@ async function datasetSource(ds: Dataset): Promise<Source> {
       return sizes;
     },
     writeSource(dialect) {
-      if (dialect === 'postgres') {
+      const spec = dialectOf(dialect);
+      if (spec.loadsCsv) {
         // The spool file is CSV in the format COPY reads: stream its bytes in, no decoding.
         return { kind: 'csv', stream: () => ds.csvStream({ header: false }), rowCount: ds.rowCount, byteLength: ds.byteLength };
       }
-      const writers = columns.map((c) => valueWriter(dialect, c.type));
+      const writers = columns.map((c) => spec.valueWriter(c.type));
       const n = writers.length;
       async function* converted(): AsyncGenerator<unknown[][]> {
         for await (const batch of ds.batches({ arrays: true })) {
@@ -319,7 +321,7 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
     if (part !== undefined && Buffer.byteLength(part) > maxBytes!) {
       throw sqlTaskError(
         `the table name ${shown}: ${JSON.stringify(part)} is ${Buffer.byteLength(part)} bytes in UTF-8; ` +
-          `${dialect === 'postgres' ? 'PostgreSQL' : dialect} names are at most ${maxBytes} bytes (a longer one would be cut silently); use a shorter name`,
+          `${databaseName(dialect)} names are at most ${maxBytes} bytes (a longer one would be cut silently); use a shorter name`,
       );
     }
   }
@@ -353,7 +355,7 @@ export async function writeTable(ctx: WriteContext, table: unknown, input: unkno
   }
 
   // Column types first (a Dataset's decimals are sized over all its rows): a column no type can hold fails before any DDL.
-  const sizes = (dialect !== 'postgres' || engine.sizedDecimals === true) && columns.some((c) => c.type === 'decimal') ? await source.decimalSizes() : [];
+  const sizes = (dialectOf(dialect).sizesDecimals || engine.sizedDecimals === true) && columns.some((c) => c.type === 'decimal') ? await source.decimalSizes() : [];
   const types = columns.map((c, i) => {
     try {
       return engine.sqlType(c.type, sizes[i]);
