@@ -11,7 +11,8 @@ import type { ColumnType } from '@bigrays/core';
 import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type StagingClaims, type TableName, type WriteSource } from '../../engine.js';
 import { sqlError } from '../../errors.js';
 import type { CompiledSql } from '../../sql-text.js';
-import { convertRows, mysqlColumn, uniqueNames, type ColumnInfo, type Converter, type DecimalSize, type MysqlField } from '../../values.js';
+import { convertRows, uniqueNames, type ColumnInfo, type Converter, type DecimalSize } from '../../values.js';
+import { mysqlColumn, type MysqlField } from './values.js';
 
 /** The parts of a mysql2 connection bigrays uses. */
 export interface MysqlConnection {

@@ -17,7 +17,8 @@ import type { QueryRunner } from 'typeorm';
 import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../../engine.js';
 import { sqlError } from '../../errors.js';
 import { splitStatements, type CompiledSql } from '../../sql-text.js';
-import { pgColumnType, uniqueNames, type ColumnInfo } from '../../values.js';
+import { uniqueNames, type ColumnInfo } from '../../values.js';
+import { pgColumnType } from './values.js';
 import { copyMarkerGuard } from './copy-guard.js';
 
 /** Commands whose row count is "rows affected". */

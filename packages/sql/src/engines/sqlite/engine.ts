@@ -13,7 +13,8 @@ import type { Database, Statement } from 'better-sqlite3';
 import { qualifiedName, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../../engine.js';
 import { sqlError } from '../../errors.js';
 import type { CompiledSql } from '../../sql-text.js';
-import { convertRows, inferColumnType, sqliteConverter, sqliteDeclaredType, uniqueNames, type ColumnInfo, type Converter, type DecimalSize } from '../../values.js';
+import { convertRows, inferColumnType, uniqueNames, type ColumnInfo, type Converter, type DecimalSize } from '../../values.js';
+import { sqliteConverter, sqliteDeclaredType } from './values.js';
 
 const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
   integer: 'INTEGER',
