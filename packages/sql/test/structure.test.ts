@@ -69,6 +69,11 @@ describe('packages/sql/src structure', () => {
     expect(circles).toEqual([]);
   });
 
+  it('has no source file over about 400 lines', () => {
+    const long = files.map((f) => [rel(f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, lines]) => lines > 420);
+    expect(long).toEqual([]);
+  });
+
   it('keeps each dialect in its own folder with a dialect and a driver', () => {
     const dialects = readdirSync(join(SRC, 'engines'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     expect(dialects.sort()).toEqual(expect.arrayContaining(['mysql', 'postgres', 'sqlite']));

@@ -7,7 +7,8 @@
 import type { DataSourceOptions } from 'typeorm';
 import { loadDriver } from '../../drivers.js';
 import type { SqlDriver } from '../driver.js';
-import { MysqlEngine, type MysqlDriver } from './engine.js';
+import { MysqlEngine } from './engine.js';
+import type { MysqlDriver } from './mysql2.js';
 
 export const mysqlDriver: SqlDriver = {
   async prepare(spec, timeoutMs) {
