@@ -15,7 +15,7 @@ import {
 import type { ConfigKey } from '@bigrays/core';
 import { currentTask } from '@bigrays/core/plugin';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { loadTypeorm } from './drivers.js';
+import { loadTypeorm } from './load-module.js';
 import { parseDsn, type ConnectionSpec } from './dsn.js';
 import { within, type Engine } from './engine.js';
 import { databaseName, dialectOf } from './engines/dialects.js';

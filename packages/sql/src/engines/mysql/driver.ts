@@ -5,7 +5,7 @@
  * @module
  */
 import type { DataSourceOptions } from 'typeorm';
-import { loadDriver } from '../../drivers.js';
+import { loadDriver } from '../../load-module.js';
 import type { SqlDriver } from '../driver.js';
 import { MysqlEngine } from './engine.js';
 import type { MysqlDriver } from './mysql2.js';

@@ -8,7 +8,7 @@ import { ResourceError } from '@bigrays/core';
 import type { DataSourceOptions, QueryRunner } from 'typeorm';
 import type { ConnectionSpec } from '../../dsn.js';
 import type { Engine } from '../../engine.js';
-import { load, loadDriver } from '../../drivers.js';
+import { load, loadDriver } from '../../load-module.js';
 import type { Connector, OpenFailure, SqlDriver } from '../driver.js';
 import { PostgresEngine, type CopyStreams } from './engine.js';
 import { pgTypeOverrides } from './values.js';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { ResourceError } from '@bigrays/core';
 import type { DataSourceOptions } from 'typeorm';
-import { loadDriver } from '../../drivers.js';
+import { loadDriver } from '../../load-module.js';
 import type { SqlDriver } from '../driver.js';
 import { SqliteEngine } from './engine.js';
 
