@@ -5,7 +5,7 @@
  */
 import { firstSet } from '@bigrays/core/plugin';
 import { ResourceError, type Config } from '@bigrays/core';
-import type { Dialect } from './sql-text.js';
+import { dialectOf, dialectOfScheme, type Dialect } from './engines/dialects.js';
 
 /** Where and how to connect, from `DB_DSN` plus `DB_USER`/`DB_PWD`. */
 export interface ConnectionSpec {
@@ -63,14 +63,19 @@ export function parseDsn(config: Config): ConnectionSpec {
   }
   const scheme = schemeMatch[1]!.toLowerCase();
 
-  if (scheme === 'sqlite' || scheme === 'sqlite3') {
+  const dialect = dialectOfScheme(scheme);
+  if (dialect === undefined) {
+    throw dsnError(`BIGRAYS_DB_DSN has the unsupported scheme '${scheme}:'; supported: ${SUPPORTED_SCHEMES}`);
+  }
+  const rules = dialectOf(dialect).dsn;
+  if (rules.defaultPort === undefined) {
     let path = dsn.slice(schemeMatch[0].length);
     if (path.startsWith('//')) path = path.slice(2);
     if (path === '') throw dsnError('BIGRAYS_DB_DSN "sqlite:" names no database file: use sqlite:<path> (e.g. sqlite:./data.db) or sqlite::memory:');
     return {
-      dialect: 'sqlite',
+      dialect,
       scheme: `${scheme}:`,
-      typeormType: 'better-sqlite3',
+      typeormType: rules.typeormType(scheme) as ConnectionSpec['typeormType'],
       path,
       options: {},
       connectTimeoutSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
@@ -78,30 +83,10 @@ export function parseDsn(config: Config): ConnectionSpec {
     };
   }
 
-  let dialect: Dialect;
-  let typeormType: ConnectionSpec['typeormType'];
-  let defaultPort: number;
-  switch (scheme) {
-    case 'postgres':
-    case 'postgresql':
-      dialect = 'postgres';
-      typeormType = 'postgres';
-      defaultPort = 5432;
-      break;
-    case 'redshift':
-      dialect = 'postgres';
-      typeormType = 'postgres';
-      defaultPort = 5439;
-      break;
-    case 'mysql':
-    case 'mariadb':
-      dialect = 'mysql';
-      typeormType = scheme;
-      defaultPort = 3306;
-      break;
-    default:
-      throw dsnError(`BIGRAYS_DB_DSN has the unsupported scheme '${scheme}:'; supported: ${SUPPORTED_SCHEMES}`);
-  }
+  const typeormType = rules.typeormType(scheme) as ConnectionSpec['typeormType'];
+  // An engine within the dialect (redshift:// speaks PostgreSQL) has a port of its own.
+  const variant = rules.engines?.[scheme];
+  const defaultPort = variant?.defaultPort ?? rules.defaultPort;
 
   if (!dsn.slice(schemeMatch[0].length).startsWith('//')) {
     throw dsnError(`BIGRAYS_DB_DSN is not a valid ${scheme} DSN: expected ${scheme}://user@host:${defaultPort}/database`);
@@ -154,10 +139,10 @@ export function parseDsn(config: Config): ConnectionSpec {
   }
 
   let connectionString: string | undefined;
-  if (dialect === 'postgres') {
+  if (rules.connectionString) {
     const u = new URL(dsn);
     // pg reads the connection string whatever its scheme; say what it is.
-    if (scheme === 'redshift') u.protocol = 'postgres:';
+    if (variant !== undefined) u.protocol = `${rules.schemes[0]}:`;
     u.username = user === undefined ? '' : encodeURIComponent(user);
     u.password = password === undefined ? '' : encodeURIComponent(password);
     u.searchParams.delete('connect_timeout');
@@ -168,7 +153,7 @@ export function parseDsn(config: Config): ConnectionSpec {
   const where = `${host ?? 'localhost'}:${port}${database === undefined ? '' : `/${database}`}`;
   return {
     dialect,
-    ...(scheme === 'redshift' ? { engine: 'redshift' as const } : {}),
+    ...(variant !== undefined ? { engine: variant.engine } : {}),
     scheme: `${scheme}://`,
     typeormType,
     host,

@@ -1,7 +1,7 @@
 /**
  * What each database driver does for a session: the small internal
  * interface `SQLSession` is written against. One implementation per driver
- * (`engines/postgres.ts`, `engines/mysql.ts`, `engines/sqlite.ts`).
+ * (`engines/<dialect>/engine.ts`).
  *
  * @internal
  * @module

@@ -3,13 +3,9 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import {
   ConfigurationError,
-  DatasetWriter,
   Resource,
-  ResourceError,
   taskSignal,
   type Config,
   type Dataset,
@@ -18,45 +14,26 @@ import {
 } from '@bigrays/core';
 import type { ConfigKey } from '@bigrays/core';
 import { currentTask } from '@bigrays/core/plugin';
-import type { DataSource, DataSourceOptions, QueryRunner } from 'typeorm';
-import { databaseName, loadDriver, loadPgCopyStreams, loadTypeorm } from './drivers.js';
-import { parseDsn, scrubPassword, type ConnectionSpec } from './dsn.js';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { loadTypeorm } from './load-module.js';
+import { parseDsn, type ConnectionSpec } from './dsn.js';
 import { within, type Engine } from './engine.js';
-import { MysqlEngine, type MysqlDriver } from './engines/mysql.js';
-import { PostgresEngine, pgStartupOptions } from './engines/postgres.js';
-import { RedshiftEngine } from './engines/redshift/engine.js';
-import { SqliteEngine } from './engines/sqlite.js';
+import { databaseName, dialectOf } from './engines/dialects.js';
+import { driverFor } from './engines/drivers.js';
 import { sqlError, sqlTaskError } from './errors.js';
-import { compileSql, placeholderNames, splitStatements, type CompiledSql, type Dialect } from './sql-text.js';
-import { bindValue, pgTypeOverrides, rowMaker } from './values.js';
+import { openError } from './open-error.js';
+import { bindParams, checkParams, checkSql, type Params } from './params.js';
+import { compileSql, placeholderNames, splitStatements, type Dialect } from './sql-text.js';
+import { spoolBatches } from './spool.js';
+import { rowMaker } from './values.js';
 import { writeTable, type WriteOptions } from './write.js';
 
-/** Values of `:name` placeholders. */
-export type Params = Readonly<Record<string, unknown>>;
+export type { Params } from './params.js';
 
-/** Rows per batch when streaming and spooling. */
+/** Rows per batch when streaming. */
 const STREAM_BATCH = 2000;
 /** How long `close()` waits for each step before destroying the socket. */
 const CLOSE_STEP_MS = 3000;
-
-type PgModule = {
-  types: { getTypeParser(oid: number, format?: string): unknown };
-};
-
-function messageOf(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
-  if (error instanceof Error) return error.message || (error as { code?: string }).code || error.name;
-  return String(error);
-}
-
-function codeOf(error: unknown): string | number | undefined {
-  const e = error as { code?: string | number; errno?: number; errors?: unknown[] } | undefined;
-  if (e?.code !== undefined) return e.code;
-  if (Array.isArray(e?.errors) && e.errors.length > 0) return codeOf(e.errors[0]);
-  return e?.errno;
-}
-
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ETIMEOUT']);
 
 /**
  * A database session: one physical connection (a TypeORM query runner on a
@@ -145,103 +122,8 @@ export class SQLSession extends Resource {
     this.#spec = spec;
     const typeorm = await loadTypeorm();
     const timeoutMs = Math.round(spec.connectTimeoutSeconds * 1000);
-    let options: DataSourceOptions;
-    let makeEngine: (runner: QueryRunner, connection: unknown) => Promise<Engine>;
-
-    switch (spec.dialect) {
-      case 'postgres': {
-        const pg = await loadDriver<PgModule>('postgres', spec.scheme);
-        const copyStreams = await loadPgCopyStreams();
-        // The DSN's own options= would replace the pinned settings (pg lets the connection string win): merge them.
-        const dsnUrl = new URL(spec.connectionString!);
-        const userOptions = dsnUrl.searchParams.get('options') ?? undefined;
-        dsnUrl.searchParams.delete('options');
-        options = {
-          type: 'postgres',
-          driver: pg,
-          poolSize: 1,
-          logging: false,
-          connectTimeoutMS: timeoutMs,
-          extra: {
-            connectionString: dsnUrl.toString(),
-            options: spec.engine === 'redshift' ? userOptions : pgStartupOptions(userOptions),
-            max: 1,
-            connectionTimeoutMillis: timeoutMs,
-            application_name: 'bigrays',
-            types: pgTypeOverrides(pg.types),
-          },
-        } as DataSourceOptions;
-        makeEngine = async (runner, connection) =>
-          spec.engine === 'redshift' ? RedshiftEngine.open(connection as never, copyStreams, runner) : new PostgresEngine(connection as never, copyStreams, runner);
-        break;
-      }
-      case 'mysql': {
-        const mysql2 = await loadDriver<MysqlDriver>('mysql', spec.scheme);
-        const dsnOptions: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(spec.options)) {
-          try {
-            dsnOptions[key] = JSON.parse(value);
-          } catch {
-            dsnOptions[key] = value;
-          }
-        }
-        const connection = {
-          host: spec.host ?? 'localhost',
-          port: spec.port,
-          user: spec.user,
-          password: spec.password,
-          database: spec.database,
-        };
-        options = {
-          type: spec.typeormType as 'mysql' | 'mariadb',
-          driver: mysql2,
-          host: connection.host,
-          port: connection.port,
-          username: connection.user,
-          password: connection.password,
-          database: connection.database,
-          poolSize: 1,
-          logging: false,
-          extra: {
-            connectionLimit: 1,
-            multipleStatements: true,
-            timezone: 'Z',
-            dateStrings: ['DATE'],
-            supportBigNumbers: true,
-            bigNumberStrings: true,
-            decimalNumbers: false,
-            // JSON as text, parsed exactly by bigrays (mysql2's JSON.parse rounds big numbers, reads a JSON null as NULL).
-            jsonStrings: true,
-            connectTimeout: timeoutMs,
-            maxPreparedStatements: 256,
-            ...dsnOptions,
-          },
-        } as DataSourceOptions;
-        const sideOptions = { ...connection, connectTimeout: 5000, ...dsnOptions };
-        makeEngine = async (_runner, conn) => {
-          const engine = new MysqlEngine(conn as never, mysql2, sideOptions);
-          // UTC and a strict sql_mode, whatever the server's defaults.
-          await engine.pinSession();
-          return engine;
-        };
-        break;
-      }
-      case 'sqlite': {
-        const BetterSqlite3 = await loadDriver<unknown>('sqlite', spec.scheme);
-        const path = spec.path!;
-        const database = path === ':memory:' || isAbsolute(path) ? path : resolvePath(path);
-        // SQLite creates a missing file, not a missing directory (TypeORM would create those too): a mistyped path must not "work".
-        if (database !== ':memory:' && !existsSync(dirname(database))) {
-          throw new ResourceError(
-            'SQLSession',
-            `cannot open the SQLite database ${path}: the directory ${dirname(database)} does not exist (create it first; bigrays creates the database file, not directories)`,
-          );
-        }
-        options = { type: 'better-sqlite3', driver: BetterSqlite3, database, logging: false } as DataSourceOptions;
-        makeEngine = async (_runner, conn) => new SqliteEngine(conn as never);
-        break;
-      }
-    }
+    const driver = driverFor(spec);
+    const { options, makeEngine } = await driver.prepare(spec, timeoutMs);
 
     const dataSource = new typeorm.DataSource(options);
     this.#dataSource = dataSource;
@@ -253,35 +135,8 @@ export class SQLSession extends Resource {
       const connection = await runner.connect();
       this.#engine = await makeEngine(runner, connection);
     } catch (error) {
-      throw this.#openError(error, spec);
+      throw openError(error, spec);
     }
-  }
-
-  #openError(error: unknown, spec: ConnectionSpec): ResourceError {
-    if (error instanceof ResourceError) return error;
-    const db = spec.engine === 'redshift' ? 'Redshift' : databaseName(spec.dialect);
-    const code = codeOf(error);
-    const reason = scrubPassword(messageOf(error), spec);
-    const codeText = code === undefined ? '' : ` (${String(code)})`;
-    let message: string;
-    if (spec.dialect === 'sqlite') {
-      message = `cannot open the SQLite database ${spec.path}: ${reason}${codeText}`;
-    } else if (code === 'ER_DBACCESS_DENIED_ERROR' || code === 1044) {
-      message = `${db} at ${spec.display} does not let user '${spec.user ?? '(default)'}' use the database '${spec.database}': ${reason}${codeText}`;
-    } else if (code === '28P01' || code === '28000' || code === 'ER_ACCESS_DENIED_ERROR' || code === 1045) {
-      message =
-        `${db} at ${spec.display} rejected the login of user '${spec.user ?? '(default)'}': ${reason}${codeText}. ` +
-        'Check the user and password in BIGRAYS_DB_DSN (or BIGRAYS_DB_USER / BIGRAYS_DB_PWD).';
-    } else if (code === '3D000' || code === 'ER_BAD_DB_ERROR' || code === 1049) {
-      message = `the database '${spec.database}' does not exist on ${db} at ${spec.display}: ${reason}${codeText}`;
-    } else if ((typeof code === 'string' && NETWORK_CODES.has(code)) || /timeout|timed out|terminated/i.test(reason)) {
-      message =
-        `cannot reach ${db} at ${spec.display}: ${reason}${codeText}. ` +
-        'Is the server running, and are the host and port in BIGRAYS_DB_DSN right?';
-    } else {
-      message = `cannot connect to ${db} at ${spec.display}: ${reason}${codeText}`;
-    }
-    return new ResourceError('SQLSession', message, { cause: error, userError: true });
   }
 
   /**
@@ -340,7 +195,7 @@ export class SQLSession extends Resource {
    */
   query(sql: string, params?: Params): Promise<Row[]> {
     return this.#op(async (engine) => {
-      const { compiled, values } = this.#bind(engine.dialect, sql, params);
+      const { compiled, values } = bindParams(engine.dialect, sql, params);
       const result = await engine.query(compiled, values);
       const make = rowMaker(result.columns.map((c) => c.name));
       return result.rows.map(make);
@@ -360,14 +215,14 @@ export class SQLSession extends Resource {
    */
   execute(sql: string, params?: Params): Promise<number> {
     return this.#op(async (engine) => {
-      this.#checkSql(sql);
-      this.#checkParams(params);
+      checkSql(sql);
+      checkParams(params);
       const dialect = engine.dialect;
       return this.#transaction(engine, async () => {
         if (placeholderNames(sql, dialect).length === 0) return engine.executeScript(compileSql(sql, dialect));
         let affected = 0;
         for (const statement of splitStatements(sql, dialect)) {
-          const { compiled, values } = this.#bind(dialect, statement.text, params);
+          const { compiled, values } = bindParams(dialect, statement.text, params);
           affected += await engine.executeStatement(compiled, values);
         }
         return affected;
@@ -387,8 +242,8 @@ export class SQLSession extends Resource {
 
   async *#stream(sql: string, params?: Params): AsyncGenerator<Row, void, undefined> {
     const engine = this.#usable();
-    const { compiled, values } = this.#bind(engine.dialect, sql, params);
-    const exclusive = engine.dialect !== 'postgres';
+    const { compiled, values } = bindParams(engine.dialect, sql, params);
+    const exclusive = dialectOf(engine.dialect).exclusiveStreams;
     const signal = taskSignal();
     signal.throwIfAborted();
     if (exclusive) this.#streaming = true;
@@ -417,39 +272,14 @@ export class SQLSession extends Resource {
    */
   spool(sql: string, params?: Params): Promise<Dataset> {
     return this.#op(async (engine, signal) => {
-      const { compiled, values } = this.#bind(engine.dialect, sql, params);
+      const { compiled, values } = bindParams(engine.dialect, sql, params);
       const scope = currentTask();
       const progress = (p: Progress) => scope?.report(p);
       if (engine.spool !== undefined) {
         const dataset = await engine.spool(compiled, values, progress, signal);
         if (dataset !== undefined) return dataset;
       }
-      let writer: DatasetWriter | undefined;
-      let rows = 0;
-      let last = 0;
-      try {
-        for await (const batch of engine.batches(compiled, values, STREAM_BATCH)) {
-          writer ??= await DatasetWriter.create(batch.columns.map((c) => ({ name: c.name, type: c.type })));
-          for (const row of batch.rows) {
-            const wait = writer.writeRow(row);
-            if (wait !== undefined) await wait;
-          }
-          rows += batch.rows.length;
-          const now = Date.now();
-          if (now - last >= 100) {
-            last = now;
-            progress({ rows });
-          }
-          if (signal.aborted) throw signal.reason;
-        }
-        writer ??= await DatasetWriter.create([]);
-        const dataset = await writer.finish();
-        progress({ rows, bytes: dataset.byteLength });
-        return dataset;
-      } catch (error) {
-        await writer?.abort();
-        throw error;
-      }
+      return spoolBatches(engine, compiled, values, progress, signal);
     });
   }
 
@@ -568,40 +398,5 @@ export class SQLSession extends Resource {
       throw sqlError(error, engine.dialect, undefined);
     }
     return result;
-  }
-
-  #checkSql(sql: unknown): void {
-    if (typeof sql !== 'string' || sql.trim() === '') {
-      throw sqlTaskError(`the SQL must be a non-empty string; got ${sql === undefined ? 'undefined' : JSON.stringify(sql)}`);
-    }
-  }
-
-  #checkParams(params: unknown): void {
-    if (params === undefined || params === null) return;
-    if (typeof params !== 'object' || Array.isArray(params)) {
-      throw sqlTaskError(`params must be an object of named values, e.g. { begin: '2026-01-01' }; got ${Array.isArray(params) ? 'an array' : typeof params}`);
-    }
-  }
-
-  /** Translates `:name` placeholders and collects their values; a name without a value is an error naming it. */
-  #bind(dialect: Dialect, sql: string, params: Params | undefined): { compiled: CompiledSql; values: unknown[] } {
-    this.#checkSql(sql);
-    this.#checkParams(params);
-    const compiled = compileSql(sql, dialect);
-    const values = compiled.names.map((name) => {
-      const value = params === undefined || params === null || !Object.prototype.hasOwnProperty.call(params, name) ? undefined : params[name];
-      if (value === undefined) {
-        const given = params ? Object.keys(params) : [];
-        throw sqlTaskError(
-          `the SQL uses the parameter :${name}, but params has no value for '${name}' ` +
-            `(${given.length === 0 ? 'no params were given' : `params has: ${given.join(', ')}`}). ` +
-            `Add it, e.g. params = { ${name}: '{${name}}' } to take it from the job parameter ${name}` +
-            (dialect === 'postgres' ? "; for a PostgreSQL cast write '::', as in 'x::int'" : ''),
-        );
-      }
-      return bindValue(dialect, value);
-    });
-    if (compiled.names.length > 0 && params) compiled.params = params;
-    return { compiled, values };
   }
 }

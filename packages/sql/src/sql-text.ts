@@ -16,8 +16,9 @@
  * @module
  */
 
-/** The SQL dialects bigrays speaks. */
-export type Dialect = 'postgres' | 'mysql' | 'sqlite';
+import { dialectOf, type Dialect } from './engines/dialects.js';
+
+export type { Dialect } from './engines/dialects.js';
 
 /** A `:name` placeholder found in the SQL. */
 interface ParamToken {
@@ -40,6 +41,7 @@ const isIdentPart = (c: number): boolean => isIdentStart(c) || (c >= 48 && c <= 
 
 /** Scans `sql` once, returning its placeholders and statement separators. */
 function scan(sql: string, dialect: Dialect): Scan {
+  const syntax = dialectOf(dialect).syntax;
   const params: ParamToken[] = [];
   const semicolons: number[] = [];
   const n = sql.length;
@@ -49,22 +51,22 @@ function scan(sql: string, dialect: Dialect): Scan {
     // ' string literal
     if (c === 39 /* ' */) {
       const prev = i > 0 ? sql.charCodeAt(i - 1) : 0;
-      const backslashes = dialect === 'mysql' || ((prev === 69 || prev === 101) /* E e */ && dialect === 'postgres' && !isIdentPart(i > 1 ? sql.charCodeAt(i - 2) : 0));
+      const backslashes = syntax.backslashEscapes || ((prev === 69 || prev === 101) /* E e */ && syntax.escapeStringPrefix && !isIdentPart(i > 1 ? sql.charCodeAt(i - 2) : 0));
       i = skipQuoted(sql, i, 39, backslashes);
       continue;
     }
     // "identifier" (a string in MySQL's default mode, where backslashes escape)
     if (c === 34 /* " */) {
-      i = skipQuoted(sql, i, 34, dialect === 'mysql');
+      i = skipQuoted(sql, i, 34, syntax.backslashEscapes);
       continue;
     }
     // `identifier`
-    if (c === 96 /* ` */ && dialect !== 'postgres') {
+    if (c === 96 /* ` */ && syntax.backtickIdentifiers) {
       i = skipQuoted(sql, i, 96, false);
       continue;
     }
     // [identifier] (SQLite only; in PostgreSQL brackets are array subscripts)
-    if (c === 91 /* [ */ && dialect === 'sqlite') {
+    if (c === 91 /* [ */ && syntax.bracketIdentifiers) {
       const close = sql.indexOf(']', i + 1);
       i = close < 0 ? n : close + 1;
       continue;
@@ -75,17 +77,17 @@ function scan(sql: string, dialect: Dialect): Scan {
       continue;
     }
     // # line comment (MySQL)
-    if (c === 35 /* # */ && dialect === 'mysql') {
+    if (c === 35 /* # */ && syntax.hashComments) {
       i = skipLine(sql, i + 1);
       continue;
     }
     // /* block comment */ (nested in PostgreSQL)
     if (c === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
-      i = skipBlockComment(sql, i, dialect === 'postgres');
+      i = skipBlockComment(sql, i, syntax.nestedBlockComments);
       continue;
     }
     // $tag$ dollar-quoted string (PostgreSQL)
-    if (c === 36 /* $ */ && dialect === 'postgres' && !(i > 0 && isIdentPart(sql.charCodeAt(i - 1)))) {
+    if (c === 36 /* $ */ && syntax.dollarQuotes && !(i > 0 && isIdentPart(sql.charCodeAt(i - 1)))) {
       const end = dollarQuoteEnd(sql, i);
       if (end >= 0) {
         i = end;
@@ -207,6 +209,7 @@ export function isBlank(sql: string, dialect: Dialect): boolean {
 }
 
 function stripComments(sql: string, dialect: Dialect): string {
+  const syntax = dialectOf(dialect).syntax;
   let out = '';
   const n = sql.length;
   let i = 0;
@@ -215,14 +218,14 @@ function stripComments(sql: string, dialect: Dialect): string {
     if (c === 45 && sql.charCodeAt(i + 1) === 45) {
       i = skipLine(sql, i + 2);
       out += ' ';
-    } else if (c === 35 && dialect === 'mysql') {
+    } else if (c === 35 && syntax.hashComments) {
       i = skipLine(sql, i + 1);
       out += ' ';
     } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
-      i = skipBlockComment(sql, i, dialect === 'postgres');
+      i = skipBlockComment(sql, i, syntax.nestedBlockComments);
       out += ' ';
-    } else if (c === 39 || c === 34 || (c === 96 && dialect !== 'postgres')) {
-      const end = skipQuoted(sql, i, c, dialect === 'mysql');
+    } else if (c === 39 || c === 34 || (c === 96 && syntax.backtickIdentifiers)) {
+      const end = skipQuoted(sql, i, c, syntax.backslashEscapes);
       out += sql.slice(i, end);
       i = end;
     } else {
@@ -261,6 +264,7 @@ export interface CompiledSql {
  */
 export function compileSql(sql: string, dialect: Dialect): CompiledSql {
   const { params } = scan(sql, dialect);
+  const numbered = dialectOf(dialect).syntax.numberedPlaceholders;
   if (params.length === 0) {
     return { text: sql, source: sql, names: [], sourceOffset: (o) => o };
   }
@@ -273,7 +277,7 @@ export function compileSql(sql: string, dialect: Dialect): CompiledSql {
   for (const p of params) {
     text += sql.slice(last, p.start);
     let native: string;
-    if (dialect === 'postgres') {
+    if (numbered) {
       let k = numbers.get(p.name);
       if (k === undefined) {
         names.push(p.name);

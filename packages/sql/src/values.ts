@@ -1,6 +1,8 @@
 /**
- * Values in and out of the three drivers, normalised to one convention (the
- * same the core `Dataset` decoders produce):
+ * Values in and out of the drivers, normalised to one convention (the
+ * same the core `Dataset` decoders produce). This file holds the rules every
+ * dialect shares; each dialect's own type mapping and binding rules are in
+ * `engines/<dialect>/values.ts`.
  *
  * | database type | JavaScript value |
  * |---|---|
@@ -18,7 +20,6 @@
  */
 import { JsonText, type ColumnType } from '@bigrays/core';
 import { parseJsonExact, parseTimestamp } from '@bigrays/core/plugin';
-import type { Dialect } from './sql-text.js';
 
 /** A column of a result: its name and type. */
 export interface ColumnInfo {
@@ -78,224 +79,6 @@ export function convertRows(rows: unknown[][], converters: readonly (Converter |
       if (v !== null && v !== undefined) row[i] = convert(v);
     }
   }
-}
-
-// ---------------------------------------------------------------------------
-// PostgreSQL
-// ---------------------------------------------------------------------------
-
-const PG_TYPES: Readonly<Record<number, ColumnType>> = {
-  16: 'boolean',
-  20: 'bigint',
-  21: 'integer',
-  23: 'integer',
-  26: 'integer',
-  700: 'float',
-  701: 'float',
-  1700: 'decimal',
-  1082: 'date',
-  1114: 'timestamp',
-  1184: 'timestamp',
-  114: 'json',
-  3802: 'json',
-  17: 'binary',
-  25: 'text',
-  1043: 'text',
-  1042: 'text',
-  19: 'text',
-  18: 'text',
-  2950: 'text',
-};
-
-/** The column type of a PostgreSQL type OID (anything else, e.g. arrays, intervals: `text`). */
-export function pgColumnType(oid: number): ColumnType {
-  return PG_TYPES[oid] ?? 'text';
-}
-
-/** A timestamp parser that leaves what is not a plain timestamp (`infinity`, BC dates) as text. */
-function timestampOrText(text: string): unknown {
-  try {
-    return parseTimestamp(text);
-  } catch {
-    return text;
-  }
-}
-
-const identity = (text: string): string => text;
-
-/** What pg's `types` option needs. */
-export interface PgTypeOverrides {
-  getTypeParser(oid: number, format?: string): (value: string) => unknown;
-}
-
-/**
- * pg's type parsers with bigrays' conventions: `date` stays `'YYYY-MM-DD'`
- * (pg would make a local-midnight Date), `timestamp` without zone is UTC
- * (pg would read it as local time). int8 and numeric are strings already.
- */
-export function pgTypeOverrides(pgTypes: { getTypeParser(oid: number, format?: string): unknown }): PgTypeOverrides {
-  const overrides: Record<number, (value: string) => unknown> = {
-    1082: identity,
-    // json, jsonb: exact (pg would JSON.parse: big numbers rounded, a JSON null read as SQL NULL).
-    114: parseJsonExact,
-    3802: parseJsonExact,
-    // interval: its text, as a spooled Dataset has it (pg would make a PostgresInterval object).
-    1186: identity,
-    1114: timestampOrText,
-    1184: timestampOrText,
-  };
-  return {
-    getTypeParser(oid: number, format?: string) {
-      if (format !== 'binary') {
-        const own = overrides[oid];
-        if (own !== undefined) return own;
-      }
-      return pgTypes.getTypeParser(oid, format) as (value: string) => unknown;
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------
-// MariaDB / MySQL
-// ---------------------------------------------------------------------------
-
-/** The parts of a mysql2 field definition that decide its type. */
-export interface MysqlField {
-  name: string;
-  columnType: number;
-  columnLength?: number;
-  characterSet?: number;
-  extendedFormat?: string;
-}
-
-const BINARY_CHARSET = 63;
-
-const toBoolean: Converter = (v) => (typeof v === 'number' ? v !== 0 : typeof v === 'string' ? v !== '0' && v !== '' : Boolean(v));
-const toStringValue: Converter = (v) => (typeof v === 'string' ? v : String(v));
-const jsonFromText: Converter = (v) => (typeof v === 'string' ? parseJsonExact(v) : v);
-const dateText: Converter = (v) => (v instanceof Date ? ymdUtc(v) : v);
-
-/** The column type of a mysql2 field, and the converter its values need (if any). */
-export function mysqlColumn(field: MysqlField): { type: ColumnType; convert?: Converter } {
-  const binary = field.characterSet === BINARY_CHARSET;
-  switch (field.columnType) {
-    case 1: // TINY
-      return field.columnLength === 1 ? { type: 'boolean', convert: toBoolean } : { type: 'integer' };
-    case 2: // SHORT
-    case 3: // LONG
-    case 9: // INT24
-    case 13: // YEAR
-      return { type: 'integer' };
-    case 8: // LONGLONG
-      return { type: 'bigint', convert: toStringValue };
-    case 0: // DECIMAL
-    case 246: // NEWDECIMAL
-      return { type: 'decimal', convert: toStringValue };
-    case 4: // FLOAT
-    case 5: // DOUBLE
-      return { type: 'float' };
-    case 10: // DATE
-    case 14: // NEWDATE
-      return { type: 'date', convert: dateText };
-    case 7: // TIMESTAMP
-    case 12: // DATETIME
-      return { type: 'timestamp' };
-    case 245: // JSON (MySQL)
-      return { type: 'json', convert: jsonFromText };
-    case 16: // BIT
-      return { type: 'binary' };
-    case 255: // GEOMETRY (parsed into objects by mysql2)
-      return { type: 'json' };
-    case 249: // TINY_BLOB
-    case 250: // MEDIUM_BLOB
-    case 251: // LONG_BLOB
-    case 252: // BLOB
-    case 253: // VAR_STRING
-    case 254: // STRING
-    case 15: // VARCHAR
-      // MariaDB sends JSON columns as LONGTEXT with the extended format 'json'.
-      if (field.extendedFormat === 'json') return { type: 'json', convert: jsonFromText };
-      return { type: binary ? 'binary' : 'text' };
-    default:
-      return { type: 'text' };
-  }
-}
-
-// ---------------------------------------------------------------------------
-// SQLite
-// ---------------------------------------------------------------------------
-
-/**
- * The column type of a SQLite declared type (SQLite stores values
- * dynamically; the declared type of a table column is what tells a
- * timestamp from text). `undefined` for expressions, which have none.
- */
-export function sqliteDeclaredType(declared: string | null | undefined): ColumnType | undefined {
-  if (!declared) return undefined;
-  const t = declared.toUpperCase();
-  if (t.includes('BOOL')) return 'boolean';
-  if (t.includes('BIGINT') || t.includes('INT8')) return 'bigint';
-  if (t.includes('INT')) return 'integer';
-  if (t.includes('JSON')) return 'json'; // before TEXT: bigrays creates JSON columns as JSON_TEXT (TEXT affinity)
-  if (t.includes('CHAR') || t.includes('CLOB') || t.includes('TEXT')) return 'text';
-  if (t.includes('BLOB')) return 'binary';
-  if (t.includes('REAL') || t.includes('FLOA') || t.includes('DOUB')) return 'float';
-  if (t.includes('DEC') || t.includes('NUMERIC') || t.includes('MONEY')) return 'decimal';
-  if (t.includes('TIME')) return 'timestamp';
-  if (t.includes('DATE')) return 'date';
-  if (t.includes('JSON')) return 'json';
-  return 'unknown';
-}
-
-/** The scale of a declared `DECIMAL(p,s)`/`NUMERIC(p,s)`, if any. */
-export function sqliteDecimalScale(declared: string | null | undefined): number | undefined {
-  const m = /(?:DEC|NUM)[A-Z]*\s*\(\s*\d+\s*,\s*(\d+)\s*\)/i.exec(declared ?? '');
-  return m ? Number(m[1]) : undefined;
-}
-
-/**
- * The converter of a SQLite column of this type (values as better-sqlite3
- * returns them, BigInt for integers in safe mode). SQLite keeps decimals as
- * REAL or INTEGER: a declared `DECIMAL(p,s)` is formatted with `s` digits,
- * as the other databases return it.
- */
-export function sqliteConverter(type: ColumnType | undefined, declared?: string | null): Converter | undefined {
-  if (type === 'decimal') {
-    const scale = sqliteDecimalScale(declared);
-    return (v) => {
-      if (typeof v === 'bigint') return scale ? `${v}.${'0'.repeat(scale)}` : String(v);
-      if (typeof v === 'number') return scale !== undefined && Math.abs(v) < 1e21 ? v.toFixed(scale) : String(v);
-      return v;
-    };
-  }
-  switch (type) {
-    case 'boolean':
-      return (v) => (typeof v === 'number' || typeof v === 'bigint' ? v != 0 : typeof v === 'string' ? parseBooleanText(v) : v);
-    case 'bigint':
-      return (v) => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : v);
-    case 'integer':
-    case 'float':
-      return (v) => (typeof v === 'bigint' ? Number(v) : v);
-    case 'timestamp':
-      return (v) => (typeof v === 'string' ? timestampOrText(v) : typeof v === 'bigint' ? Number(v) : v);
-    case 'json':
-      // A number stored in a NUMERIC-affinity JSON column: exact, or the JsonText of its digits (64-bit integers).
-      return (v) => (typeof v === 'string' ? jsonFromText(v) : typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : new JsonText(String(v))) : v);
-    case 'date':
-    case 'text':
-    case 'unknown':
-    case undefined:
-      return (v) => (typeof v === 'bigint' ? Number(v) : v);
-    default:
-      return undefined;
-  }
-}
-
-function parseBooleanText(v: string): unknown {
-  const t = v.toLowerCase();
-  if (t === 'true' || t === 't' || t === '1') return true;
-  if (t === 'false' || t === 'f' || t === '0') return false;
-  return v;
 }
 
 // ---------------------------------------------------------------------------
@@ -426,7 +209,7 @@ function ymd(y: number, m: number, d: number): string {
   return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
-function ymdUtc(d: Date): string {
+export function ymdUtc(d: Date): string {
   return ymd(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
@@ -441,35 +224,54 @@ export function calendarDay(d: Date): string | null {
   return localMidnight ? ymd(d.getFullYear(), d.getMonth() + 1, d.getDate()) : ymdUtc(d);
 }
 
-function jsonText(v: unknown): string {
+/** The JSON text of a value (a `JsonText` as it is; bigints as numbers). */
+export function jsonText(v: unknown): string {
   if (v instanceof JsonText) return v.text;
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'null';
 }
 
+
+/** A timestamp parser that leaves what is not a plain timestamp (`infinity`, BC dates) as text. */
+export function timestampOrText(text: string): unknown {
+  try {
+    return parseTimestamp(text);
+  } catch {
+    return text;
+  }
+}
+
+/** JSON text parsed exactly (big numbers and a JSON `null` kept as `JsonText`). */
+export const jsonFromText: Converter = (v) => (typeof v === 'string' ? parseJsonExact(v) : v);
+
+/** How one dialect binds the values whose binding differs between drivers. */
+export interface BindRules {
+  bigint(v: bigint): unknown;
+  boolean(v: boolean): unknown;
+  /** A valid `Date` (an invalid one binds NULL). */
+  date(v: Date): unknown;
+  /** An object or array that is not a Date, Buffer or JsonText. */
+  object(v: object): unknown;
+}
+
 /**
- * A bound parameter value as the driver takes it. `undefined` is NULL.
- *
- * - PostgreSQL: `Date` → ISO 8601 (UTC) text, `bigint` → text; arrays stay
- *   arrays (use them as `= ANY(:ids)`), other objects become JSON (pg's rules).
- * - MariaDB/MySQL: `bigint` → text, objects and arrays → JSON text.
- * - SQLite: booleans → 1/0, `Date` → ISO 8601 text, objects and arrays → JSON text.
+ * A bound parameter value as the driver takes it, by one dialect's `rules`.
+ * `undefined` is NULL; bytes are a Buffer; a `JsonText` is its text.
  */
-export function bindValue(dialect: Dialect, v: unknown): unknown {
+export function bindWith(rules: BindRules, v: unknown): unknown {
   if (v === undefined || v === null) return null;
   switch (typeof v) {
     case 'bigint':
-      return dialect === 'sqlite' ? v : v.toString();
+      return rules.bigint(v);
     case 'boolean':
-      return dialect === 'sqlite' ? (v ? 1 : 0) : v;
+      return rules.boolean(v);
     case 'object':
       if (v instanceof Date) {
         if (Number.isNaN(v.getTime())) return null;
-        return dialect === 'mysql' ? v : v.toISOString();
+        return rules.date(v);
       }
       if (v instanceof Uint8Array) return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
       if (v instanceof JsonText) return v.text;
-      if (dialect === 'postgres') return v;
-      return jsonText(v);
+      return rules.object(v);
     case 'function':
     case 'symbol':
       return String(v);
@@ -479,19 +281,18 @@ export function bindValue(dialect: Dialect, v: unknown): unknown {
 }
 
 /**
- * A function turning a value of a column of `type` into what is bound for
- * an INSERT (MariaDB/MySQL, SQLite) or written to COPY's CSV (PostgreSQL,
- * where the core CSV encoder does the rest: ISO timestamps, `\\x` hex bytes).
- * A `json` column stores `JSON.stringify(value)` (a string becomes a JSON
- * string); a `Date` in a `date` column is its calendar day.
+ * A function turning a value of a column of `type` into what an INSERT
+ * binds, for dialects that bind each value (`bind`): a `json` column stores
+ * `JSON.stringify(value)` (a string becomes a JSON string); a `Date` in a
+ * `date` column is its calendar day.
  */
-export function valueWriter(dialect: Dialect, type: ColumnType): (v: unknown) => unknown {
+export function bindingWriter(bind: (v: unknown) => unknown, type: ColumnType): (v: unknown) => unknown {
   switch (type) {
     case 'json':
       return (v) => (v === null || v === undefined ? null : jsonText(v));
     case 'date':
-      return (v) => (v instanceof Date ? calendarDay(v) : dialect === 'postgres' ? v : bindValue(dialect, v));
+      return (v) => (v instanceof Date ? calendarDay(v) : bind(v));
     default:
-      return dialect === 'postgres' ? (v) => (typeof v === 'bigint' ? v.toString() : v) : (v) => bindValue(dialect, v);
+      return bind;
   }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { BigraysConfig, ConfigurationError, ResourceError, Task, bigraysRun, resetJobs } from '@bigrays/core';
 import { existsSync } from 'node:fs';
 import { SQLQuery, SQLSession } from '@bigrays/sql';
-import { moduleLoader } from '../src/drivers.js';
+import { moduleLoader } from '../src/load-module.js';
 import { requireService } from '../../../test/services.js';
 import { failureOf, run, sqliteDir } from './helpers.js';
 

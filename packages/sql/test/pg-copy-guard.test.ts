@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { Readable } from 'node:stream';
-import { copyMarkerGuard } from '../src/engines/postgres-copy-guard.js';
+import { copyMarkerGuard } from '../src/engines/postgres/copy-guard.js';
 
 async function through(chunks: string[]): Promise<string> {
   const out: Buffer[] = [];

@@ -1,5 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
-import { bindValue, inferColumnType, mysqlColumn, pgColumnType, sqliteConverter, sqliteDeclaredType, uniqueNames } from '../src/values.js';
+import { bindValue } from '../src/engines/dialects.js';
+import { mysqlColumn } from '../src/engines/mysql/values.js';
+import { pgColumnType } from '../src/engines/postgres/values.js';
+import { sqliteConverter, sqliteDeclaredType } from '../src/engines/sqlite/values.js';
+import { inferColumnType, uniqueNames } from '../src/values.js';
 import { parseTableName } from '../src/write.js';
 
 describe('inferColumnType (SQLWrite creates tables from values)', () => {

@@ -10,7 +10,7 @@ import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/glob
 import { join } from 'node:path';
 import { DatasetWriter, JsonText, type ColumnType, type Dataset, type Row } from '@bigrays/core';
 import type { SQLSession } from '@bigrays/sql';
-import { moduleLoader } from '../src/drivers.js';
+import { moduleLoader } from '../src/load-module.js';
 import { requireService } from '../../../test/services.js';
 import { MARIADB_DSN, PG_DSN, dropCreatedTables, openSession, rejection, sqliteDir, uniqueTable } from './helpers.js';
 

@@ -11,9 +11,13 @@ import { SQLTask } from '../tasks.js';
 import { sqlTaskError } from '../errors.js';
 import { UnloadSpecError, type UnloadDialect, type UnloadFormat } from './request.js';
 import { unloadStatement } from './statement.js';
+import type { Dialect } from '../engines/dialects.js';
 
-/** Dialects whose statement the session can run: those spoken over the PostgreSQL protocol. */
-const RUNS_ON_SESSION: ReadonlySet<string> = new Set<UnloadDialect>(['redshift', 'aurora-postgres']);
+/** Dialects whose statement the session can run, with the session dialect they need (the PostgreSQL protocol). */
+const SESSION_DIALECT: Partial<Readonly<Record<UnloadDialect, Dialect>>> = { redshift: 'postgres', 'aurora-postgres': 'postgres' };
+
+/** The warehouses bigrays has no driver for, for messages. */
+const WAREHOUSE_NAMES: Partial<Readonly<Record<UnloadDialect, string>>> = { snowflake: 'Snowflake', bigquery: 'BigQuery' };
 
 /**
  * Makes the warehouse write `query`'s result under `target`
@@ -94,13 +98,14 @@ export class UnloadToS3 extends SQLTask {
       if (error instanceof UnloadSpecError) throw sqlTaskError(`${error.attribute}: ${error.message}`, { cause: error });
       throw error;
     }
-    if (!RUNS_ON_SESSION.has(statement.dialect)) {
+    const sessionDialect = SESSION_DIALECT[statement.dialect as UnloadDialect];
+    if (sessionDialect === undefined) {
       throw sqlTaskError(
-        `dialect '${statement.dialect}': bigrays has no ${statement.dialect === 'snowflake' ? 'Snowflake' : 'BigQuery'} driver, so this task cannot run the statement. ` +
+        `dialect '${statement.dialect}': bigrays has no ${WAREHOUSE_NAMES[statement.dialect as UnloadDialect] ?? statement.dialect} driver, so this task cannot run the statement. ` +
           `Build it with unloadStatement({ dialect: '${statement.dialect}', ... }) from @bigrays/sql and run it with your own client in a task of yours (see "Unloading to S3" in the @bigrays/sql README)`,
       );
     }
-    if (db.dialect !== 'postgres') {
+    if (db.dialect !== sessionDialect) {
       throw sqlTaskError(
         `dialect '${statement.dialect}' runs over the PostgreSQL protocol, but BIGRAYS_DB_DSN (${db.dsn}) is not a postgres:// or redshift:// DSN: point the task's SQLSession at the warehouse`,
       );

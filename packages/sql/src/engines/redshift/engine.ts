@@ -15,7 +15,7 @@ import type { QueryRunner } from 'typeorm';
 import { qualifiedName, type ProgressSink, type TableName, type WriteSource } from '../../engine.js';
 import type { CompiledSql } from '../../sql-text.js';
 import type { ColumnInfo, DecimalSize } from '../../values.js';
-import { PostgresEngine, type CopyStreams } from '../postgres.js';
+import { PostgresEngine, type CopyStreams } from '../postgres/engine.js';
 import { csvRecords } from './csv-records.js';
 import { redshiftError } from './errors.js';
 

@@ -14,11 +14,12 @@ import { rowsToCsvStream } from '@bigrays/core/plugin';
 import type { Client, FieldDef, QueryArrayResult } from 'pg';
 import type { CopyStreamQuery, CopyToStreamQuery } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
-import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../engine.js';
-import { sqlError } from '../errors.js';
-import { splitStatements, type CompiledSql } from '../sql-text.js';
-import { pgColumnType, uniqueNames, type ColumnInfo } from '../values.js';
-import { copyMarkerGuard } from './postgres-copy-guard.js';
+import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../../engine.js';
+import { sqlError } from '../../errors.js';
+import { splitStatements, type CompiledSql } from '../../sql-text.js';
+import { uniqueNames, type ColumnInfo } from '../../values.js';
+import { pgColumnType } from './values.js';
+import { copyMarkerGuard } from './copy-guard.js';
 
 /** Commands whose row count is "rows affected". */
 const DML = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
@@ -36,43 +37,6 @@ const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
   text: 'text',
   unknown: 'text',
 };
-
-/**
- * Session settings the value decoders rely on, pinned at connection start
- * (startup `options`, so they win over server, database and role defaults
- * and survive `RESET ALL`/`DISCARD ALL`):
- *
- * - `DateStyle=ISO, MDY`: dates and timestamps in ISO form (`SQL, DMY` would
- *   turn 3 April into 4 March).
- * - `IntervalStyle=postgres`: intervals as `1 day 02:00:00`.
- * - `TimeZone=UTC`: a timestamp without zone written or compared is UTC, as
- *   everywhere in bigrays (a job can still `SET TimeZone` for its own SQL:
- *   `timestamptz` values carry their offset).
- * - `extra_float_digits=3`: floats with every digit (shortest exact form).
- * - `bytea_output=hex`: bytes in the `\x` form the decoders read.
- * - `client_encoding=UTF8`, `standard_conforming_strings=on`.
- *
- * `search_path` is the user's choice and is not pinned; bigrays' own
- * statements qualify catalog objects instead.
- */
-export const PG_SESSION_SETTINGS: Readonly<Record<string, string>> = {
-  DateStyle: 'ISO, MDY',
-  IntervalStyle: 'postgres',
-  TimeZone: 'UTC',
-  extra_float_digits: '3',
-  bytea_output: 'hex',
-  client_encoding: 'UTF8',
-  standard_conforming_strings: 'on',
-};
-
-/**
- * The `options` startup parameter: the user's own (from the DSN's
- * `options=`) first, then the pinned settings, which win where both set one.
- */
-export function pgStartupOptions(userOptions: string | undefined): string {
-  const pins = Object.entries(PG_SESSION_SETTINGS).map(([k, v]) => `-c ${k}=${v.replace(/[\\ ]/g, (c) => `\\${c}`)}`);
-  return [userOptions?.trim(), ...pins].filter((x) => x !== undefined && x !== '').join(' ');
-}
 
 /** pg's Client with the internals bigrays reads to judge its health and cancel its query. */
 type PgClient = Client & {

@@ -8,33 +8,13 @@
  * @module
  */
 import type { ColumnType } from '@bigrays/core';
-import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type StagingClaims, type TableName, type WriteSource } from '../engine.js';
-import { sqlError } from '../errors.js';
-import type { CompiledSql } from '../sql-text.js';
-import { convertRows, mysqlColumn, uniqueNames, type ColumnInfo, type Converter, type DecimalSize, type MysqlField } from '../values.js';
-
-/** The parts of a mysql2 connection bigrays uses. */
-export interface MysqlConnection {
-  threadId: number | null;
-  query(options: object, callback?: (err: unknown, rows: unknown, fields: unknown) => void): MysqlCommand;
-  execute(options: object, callback?: (err: unknown, rows: unknown, fields: unknown) => void): MysqlCommand;
-  pause(): void;
-  resume(): void;
-  destroy(): void;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  _fatalError?: unknown;
-  _closing?: boolean;
-  stream?: { destroyed?: boolean };
-}
-
-interface MysqlCommand {
-  on(event: string, listener: (...args: never[]) => void): MysqlCommand;
-}
-
-/** What mysql2's `createConnection` needs to open a side connection (for KILL QUERY). */
-export interface MysqlDriver {
-  createConnection(options: object): MysqlConnection & { end(cb?: (err?: unknown) => void): void; on(event: string, l: (...a: unknown[]) => void): unknown };
-}
+import { qualifiedName, within, type Engine, type ProgressSink, type ResultSet, type RowBatch, type StagingClaims, type TableName, type WriteSource } from '../../engine.js';
+import { sqlError } from '../../errors.js';
+import type { CompiledSql } from '../../sql-text.js';
+import { convertRows, uniqueNames, type ColumnInfo, type Converter, type DecimalSize } from '../../values.js';
+import type { MysqlConnection, MysqlDriver } from './mysql2.js';
+import { pinnedSqlMode } from './sql-mode.js';
+import { mysqlColumn, type MysqlField } from './values.js';
 
 interface ResultHeader {
   affectedRows?: number;
@@ -60,43 +40,6 @@ const ER_NO_SUCH_TABLE = 1146;
 /** DECIMAL(M,D): at most 65 digits in all, 30 after the point. */
 const DECIMAL_MAX_DIGITS = 65;
 const DECIMAL_MAX_SCALE = 30;
-
-/**
- * The sql_mode flags the value mapping relies on, set on every session
- * whatever the server's default: a value the column cannot hold ('N/A' for
- * an INT, 2026-02-30, a too-long string) is an error, never a 0, a zero
- * date or a truncated string.
- */
-export const STRICT_SQL_MODES: readonly string[] = ['STRICT_ALL_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', 'ERROR_FOR_DIVISION_BY_ZERO'];
-
-/**
- * sql_mode flags taken off the session's default because they change what a
- * value means: invalid dates accepted, '' read as NULL, CHAR padded on read,
- * fractional seconds rounded differently, or (MariaDB's compatibility modes)
- * DATE created as DATETIME.
- */
-const UNSAFE_SQL_MODES = new Set([
-  'ALLOW_INVALID_DATES',
-  'EMPTY_STRING_IS_NULL',
-  'PAD_CHAR_TO_FULL_LENGTH',
-  'TIME_TRUNCATE_FRACTIONAL',
-  'TIME_ROUND_FRACTIONAL',
-  'ORACLE',
-  'MSSQL',
-  'DB2',
-  'MAXDB',
-  'POSTGRESQL',
-]);
-
-/** The session's sql_mode: the server's default, less the unsafe flags, plus the strict ones. */
-export function pinnedSqlMode(current: string): string {
-  const kept = current
-    .split(',')
-    .map((m) => m.trim().toUpperCase())
-    .filter((m) => /^[A-Z_]+$/.test(m) && !UNSAFE_SQL_MODES.has(m));
-  for (const m of STRICT_SQL_MODES) if (!kept.includes(m)) kept.push(m);
-  return kept.join(',');
-}
 
 /** The server-side lock a run holds while its staging tables `*_bigrays_(new|old)_<tag>` may exist. */
 const stagingLock = (tag: string) => `bigrays_staging_${tag}`;
@@ -168,7 +111,7 @@ export class MysqlEngine implements Engine {
   /**
    * Session settings the value mapping relies on, whatever the server's
    * defaults: UTC (DATETIME is read and written as UTC, timezone 'Z'; TIMESTAMP
-   * columns must agree) and a strict sql_mode (see {@link STRICT_SQL_MODES}).
+   * columns must agree) and a strict sql_mode (see `STRICT_SQL_MODES` in sql-mode.ts).
    */
   async pinSession(): Promise<void> {
     const text = 'SELECT @@SESSION.sql_mode';

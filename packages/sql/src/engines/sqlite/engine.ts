@@ -10,10 +10,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ColumnType } from '@bigrays/core';
 import type { Database, Statement } from 'better-sqlite3';
-import { qualifiedName, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../engine.js';
-import { sqlError, sqlTaskError } from '../errors.js';
-import type { CompiledSql } from '../sql-text.js';
-import { convertRows, inferColumnType, sqliteConverter, sqliteDeclaredType, uniqueNames, type ColumnInfo, type Converter, type DecimalSize } from '../values.js';
+import { qualifiedName, type Engine, type ProgressSink, type ResultSet, type RowBatch, type TableName, type WriteSource } from '../../engine.js';
+import { sqlError, sqlTaskError } from '../../errors.js';
+import type { CompiledSql } from '../../sql-text.js';
+import { convertRows, inferColumnType, uniqueNames, type ColumnInfo, type Converter, type DecimalSize } from '../../values.js';
+import { sqliteConverter, sqliteDeclaredType } from './values.js';
 
 const SQL_TYPES: Readonly<Record<ColumnType, string>> = {
   integer: 'INTEGER',
@@ -285,7 +286,6 @@ export class SqliteEngine implements Engine {
     return !this.#broken && this.connection.open;
   }
 }
-
 /** `[digits without leading/trailing zeros, exponent, negative]` of a decimal number's text; undefined if it is not one. */
 function decimalParts(text: string): [string, number, boolean] | undefined {
   const m = /^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(text);

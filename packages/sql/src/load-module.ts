@@ -9,24 +9,7 @@
  * @module
  */
 import { ResourceError } from '@bigrays/core';
-import type { CopyStreams } from './engines/postgres.js';
-import type { Dialect } from './sql-text.js';
-
-/** The npm package of each dialect's driver. */
-export const DRIVER_PACKAGES: Readonly<Record<Dialect, string>> = {
-  postgres: 'pg',
-  mysql: 'mysql2',
-  sqlite: 'better-sqlite3',
-};
-
-const DATABASE_NAMES: Readonly<Record<Dialect, string>> = {
-  postgres: 'PostgreSQL',
-  mysql: 'MariaDB/MySQL',
-  sqlite: 'SQLite',
-};
-
-/** Human name of a dialect's database, for messages. */
-export const databaseName = (dialect: Dialect): string => DATABASE_NAMES[dialect];
+import { dialectOf, type Dialect } from './engines/dialects.js';
 
 /**
  * How modules are imported. Tests replace `importModule` to simulate a
@@ -54,7 +37,8 @@ function interop<T>(module: unknown): T {
   return (m && typeof m === 'object' && 'default' in m && m.default !== undefined ? m.default : m) as T;
 }
 
-async function load<T>(specifier: string, missing: (cause: unknown) => ResourceError): Promise<T> {
+/** Imports `specifier`; `missing` words the error when the package is not installed. */
+export async function load<T>(specifier: string, missing: (cause: unknown) => ResourceError): Promise<T> {
   let module: unknown;
   try {
     module = await moduleLoader.importModule(specifier);
@@ -69,25 +53,16 @@ async function load<T>(specifier: string, missing: (cause: unknown) => ResourceE
 
 /** Imports the driver of `dialect` (`pg`, `mysql2` or `better-sqlite3`). */
 export function loadDriver<T = unknown>(dialect: Dialect, scheme: string): Promise<T> {
-  const pkg = DRIVER_PACKAGES[dialect];
+  const { driverPackage: pkg, name } = dialectOf(dialect);
   return load<T>(
     pkg,
     (cause) =>
       new ResourceError(
         'SQLSession',
-        `the ${DATABASE_NAMES[dialect]} driver is not installed: BIGRAYS_DB_DSN is a ${scheme} DSN, which needs the npm package '${pkg}'. ` +
+        `the ${name} driver is not installed: BIGRAYS_DB_DSN is a ${scheme} DSN, which needs the npm package '${pkg}'. ` +
           `Install it next to @bigrays/sql: npm install ${pkg} (or pnpm add ${pkg}).`,
         { cause },
       ),
-  );
-}
-
-/** Imports `pg-copy-streams` (a dependency of @bigrays/sql, used for PostgreSQL COPY). */
-export function loadPgCopyStreams(): Promise<CopyStreams> {
-  return load<CopyStreams>(
-    'pg-copy-streams',
-    (cause) =>
-      new ResourceError('SQLSession', "the package 'pg-copy-streams' is missing; reinstall @bigrays/sql (npm install @bigrays/sql).", { cause }),
   );
 }
 
