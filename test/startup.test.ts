@@ -34,6 +34,13 @@ describe('start-up stays light', () => {
     expect(modules.filter((m) => m.includes('/packages/core/dist/')).map((m) => m.replace(/.*\/dist\//, ''))).toEqual(['cli/bin.js', 'cli/version.js']);
   });
 
+  it('bigrays --help loads nothing but the CLI entry and the CLI declaration it is written from', () => {
+    const { code, modules } = modulesLoadedBy(['--help']);
+    expect(code).toBe(0);
+    expect(heavy(modules)).toEqual([]);
+    expect(modules.filter((m) => m.includes('/packages/core/dist/')).map((m) => m.replace(/.*\/dist\//, ''))).toEqual(['cli/bin.js', 'cli/help.js', 'cli/declaration.js']);
+  });
+
   it('bigrays plan of a SQL + S3 job loads neither TypeORM, a driver, the AWS SDK nor tslog', () => {
     const { code, modules, stderr } = modulesLoadedBy(['plan', join(REPO, 'test', 'fixtures', 'sql-and-s3-job.ts')]);
     expect(stderr).toBe('');
