@@ -70,7 +70,7 @@ export function parseCommand(argv: readonly string[]): Command {
 
   const [first, ...rest] = positionals;
   const sub = (first !== undefined && SUBCOMMANDS.has(first) ? first : 'run') as CommandName;
-  if (sub === 'run' && first !== undefined && positionals.length > 1 && !/[./\\]/.test(first)) {
+  if (sub === 'run' && first !== undefined && first !== 'run' && positionals.length > 1 && !/[./\\]/.test(first)) {
     throw new UsageError(`unknown command '${first}': use bigrays <job>, or bigrays plan|graph|config|run <job> (see bigrays --help)`);
   }
   const args = sub === 'run' && first !== 'run' ? positionals : rest;

@@ -13,11 +13,11 @@ import { runCli } from '../../../../test/helpers/cli.js';
 const options = OPTIONS as readonly OptionDeclaration[];
 const commandNames = COMMANDS.map((c) => c.name);
 
-/** The command line of `command` with `option` given. */
+/** The command line of `command` (run both as `bigrays <job>` and `bigrays run <job>`) with `option` given. */
 function argvsOf(command: string, option: OptionDeclaration): string[][] {
   const given = option.type === 'string' ? [`--${option.name}`, option.choices?.[0] ?? 'x=1'] : [`--${option.name}`];
   const positionals = command === 'runs' ? ['job.ts', 'run-1'] : ['job.ts'];
-  return command === 'run' ? [['job.ts', ...given]] : [[command, ...positionals, ...given]];
+  return command === 'run' ? [['job.ts', ...given], ['run', 'job.ts', ...given]] : [[command, ...positionals, ...given]];
 }
 
 function usageErrorOf(argv: string[]): string | undefined {
@@ -45,6 +45,12 @@ describe('the CLI declaration', () => {
       if (appliesTo(option, command)) expect(message ?? '').not.toMatch(/does not apply/);
       else expect(message).toBe(`--${name} does not apply to 'bigrays ${command}'; see bigrays --help`);
     }
+  });
+
+  it('bigrays run <job> is bigrays <job>, as the usage says (it was refused as an unknown command)', () => {
+    expect(parseCommand(['run', 'job.ts', '--only', 'A', '--resume'])).toEqual(parseCommand(['job.ts', '--only', 'A', '--resume']));
+    expect(usageErrorOf(['run', 'job.ts', '--format', 'dot'])).toBe("--format does not apply to 'bigrays run'; see bigrays --help");
+    expect(usageErrorOf(['pln', 'job.ts'])).toBe("unknown command 'pln': use bigrays <job>, or bigrays plan|graph|config|run <job> (see bigrays --help)");
   });
 
   it('the declared log levels are the logger levels', () => {
