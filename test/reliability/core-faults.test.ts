@@ -12,8 +12,13 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startCli, type CliResult } from '../helpers/cli.js';
-import { errorBlock, expectNoSecrets, expectNoStack, fixture, itSlow, secretEnv, sleep, spoolDirsOf, eventually, SECRETS } from './support.js';
+import { runCli, startCli, type CliResult } from '../support/cli.js';
+import { fixture } from './paths.js';
+import { errorBlock, expectNoStack } from '../support/output.js';
+import { sleep, eventually } from '../support/poll.js';
+import { expectNoSecrets, secretEnv, SECRETS } from '../support/secrets.js';
+import { spoolDirsOf } from '../support/spool.js';
+import { itSlow } from '../support/test-variants.js';
 
 /** How long the runner lets a timed-out or interrupted task clean up (RunOptions.abortGraceMs default). */
 const ABORT_GRACE_MS = 5_000;

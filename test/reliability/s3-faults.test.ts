@@ -22,25 +22,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startCli, REPO } from '../helpers/cli.js';
-import { requireService } from '../services.js';
+import { startCli, REPO, runCliAsync } from '../support/cli.js';
+import { requireService } from '../support/services.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import {
-  destroyClients,
-  errorBlock,
-  eventually,
-  expectNoSecrets,
-  fixture,
-  itSlow,
-  motoUrl,
-  runCliAsync,
-  s3CreateBucket,
-  s3Get,
-  s3Keys,
-  s3OpenUploads,
-  secretEnv,
-  sleep,
-} from './support.js';
+import { fixture } from './paths.js';
+import { destroyClients, motoUrl, s3CreateBucket, s3Get, s3Keys, s3OpenUploads } from '../support/aws.js';
+import { errorBlock } from '../support/output.js';
+import { eventually, sleep } from '../support/poll.js';
+import { expectNoSecrets, secretEnv } from '../support/secrets.js';
+import { itSlow } from '../support/test-variants.js';
 
 const awsBuilt = existsSync(join(REPO, 'packages', 'aws', 'dist', 'index.js'));
 const ready = awsBuilt && (await requireService('moto', 'reliability: S3 faults'));

@@ -17,23 +17,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { startCli, REPO, type CliResult } from '../helpers/cli.js';
-import { requireService } from '../services.js';
-import {
-  PG_DSN_SECRET,
-  dropPgDatabase,
-  ensurePgDatabase,
-  errorBlock,
-  eventually,
-  expectNoSecrets,
-  fixture,
-  pgBackends,
-  pgConnect,
-  pgTableExists,
-  secretEnv,
-  sleep,
-  spoolDirsOf,
-} from './support.js';
+import { startCli, REPO, type CliResult } from '../support/cli.js';
+import { MARIADB_DSN, requireService } from '../support/services.js';
+import { fixture } from './paths.js';
+import { errorBlock } from '../support/output.js';
+import { PG_DSN_SECRET, dropPgDatabase, ensurePgDatabase, pgBackends, pgConnect, pgTableExists } from '../support/pg-database.js';
+import { eventually, sleep } from '../support/poll.js';
+import { expectNoSecrets, secretEnv } from '../support/secrets.js';
+import { spoolDirsOf } from '../support/spool.js';
 
 const sqlBuilt = existsSync(join(REPO, 'packages', 'sql', 'dist', 'index.js'));
 const pgReady = sqlBuilt && (await requireService('postgres', 'reliability: SQL faults on PostgreSQL'));
@@ -244,7 +235,6 @@ async function tablesLike(observer: Observer, prefix: string): Promise<string[]>
 
 // ------------------------------------------------------------------ MariaDB
 
-const MARIA_DSN = 'mysql://root@127.0.0.1:3306/test';
 type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>; end(): Promise<void> };
 
 (mariaReady ? describe : describe.skip)('MariaDB', () => {
@@ -275,7 +265,7 @@ type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown
     // DB_PWD would override the (empty) root password: unset it here; the wrong-credentials case is in the corpus.
     const started = startCli([fixture(job), '--log-level', 'debug'], {
       cwd: scratch,
-      env: secretEnv({ BIGRAYS_DB_DSN: MARIA_DSN, BIGRAYS_DB_PWD: undefined, RELI_EVENTS: eventsFile(), ...extraEnv }),
+      env: secretEnv({ BIGRAYS_DB_DSN: MARIADB_DSN, BIGRAYS_DB_PWD: undefined, RELI_EVENTS: eventsFile(), ...extraEnv }),
     });
     watch(started);
     return started;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireService, motoEndpoint } from '../../../test/services.js';
+import { requireService, motoEndpoint } from '../../../test/support/services.js';
 import { bundlePackage, closeDirectClients, createBucket, keysOf, openUploads } from './helpers.js';
 
 const up = await requireService('moto', 'aws/interrupt');

@@ -8,7 +8,7 @@ import { parseCommand } from '../../src/cli/args.js';
 import { COMMANDS, OPTIONS, appliesTo, type OptionDeclaration } from '../../src/cli/declaration.js';
 import { HELP } from '../../src/cli/help.js';
 import { LOG_LEVELS } from '../../src/logging/logger.js';
-import { runCli } from '../../../../test/helpers/cli.js';
+import { runCli } from '../../../../test/support/cli.js';
 
 const options = OPTIONS as readonly OptionDeclaration[];
 const commandNames = COMMANDS.map((c) => c.name);
