@@ -25,6 +25,7 @@ import { PG_DSN_SECRET, dropPgDatabase, ensurePgDatabase, pgBackends, pgConnect,
 import { eventually, sleep } from '../support/poll.js';
 import { expectNoSecrets, secretEnv } from '../support/secrets.js';
 import { spoolDirsOf } from '../support/spool.js';
+import { interrupt } from '../support/signals.js';
 
 const sqlBuilt = existsSync(join(REPO, 'packages', 'sql', 'dist', 'index.js'));
 const pgReady = sqlBuilt && (await requireService('postgres', 'reliability: SQL faults on PostgreSQL'));
@@ -163,8 +164,7 @@ async function finish(done: Promise<CliResult>, since: number) {
     it(`mid-query: cancels it, exits ${code} promptly, no connection left`, async () => {
       const { child, done } = start('pg-slow-query.ts');
       await waitForBackend(/pg_sleep\(30\)/);
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await finish(done, sent);
       expect(r.code).toBe(code);
       expect(r.ms).toBeLessThan(5_000);
@@ -179,8 +179,7 @@ async function finish(done: Promise<CliResult>, since: number) {
       const { child, done } = start('sql-tx-then-sleep.ts', { RELI_TABLE_NAME: table });
       await waitForEvent('inserted');
       await waitForBackend(/pg_sleep\(30\)/);
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await finish(done, sent);
       expect(r.code).toBe(code);
       expect(r.ms).toBeLessThan(5_000);
@@ -195,8 +194,7 @@ async function finish(done: Promise<CliResult>, since: number) {
       // The spool directory exists while the query streams into it.
       await eventually(() => spoolDirsOf(child.pid).length === 1, 10_000, 'the spool directory');
       await sleep(300);
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await finish(done, sent);
       expect(r.code).toBe(code);
       expect(r.ms).toBeLessThan(5_000);
@@ -211,8 +209,7 @@ async function finish(done: Promise<CliResult>, since: number) {
       await observer.query(`insert into ${table} values (7, 'old', 1)`);
       const { child, done } = start('sql-write-replace.ts', { RELI_TABLE_NAME: table });
       await waitForEvent('writing');
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await finish(done, sent);
       expect(r.code).toBe(code);
       expect(r.ms).toBeLessThan(5_000);
@@ -315,8 +312,7 @@ type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown
     await maria.query(`insert into ${table} values (1, 'old one', 1.5)`);
     const { child, done } = startMaria('sql-write-replace.ts', { RELI_TABLE_NAME: table });
     await waitForEvent('writing');
-    const sent = Date.now();
-    child.kill(signal);
+    const sent = await interrupt(child, signal);
     const r = await finish(done, sent);
     expect(r.code).toBe(code);
     expect(r.ms).toBeLessThan(5_000);
@@ -336,8 +332,7 @@ type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown
     const { child, done } = startMaria('sql-tx-then-sleep.ts', { RELI_TABLE_NAME: table });
     await waitForEvent('inserted');
     await sleep(200);
-    const sent = Date.now();
-    child.kill(signal);
+    const sent = await interrupt(child, signal);
     const r = await finish(done, sent);
     expect(r.code).toBe(code);
     expect(r.ms).toBeLessThan(5_000);
