@@ -8,7 +8,7 @@
  *   is started (e.g. moto in Docker, or LocalStack).
  * - `moto_server` missing or not starting: with `CI=true` the run fails;
  *   elsewhere `BIGRAYS_TEST_MOTO_PROBLEM` says why and the suites that need
- *   it are skipped loudly (see `test/services.ts`).
+ *   it are skipped loudly (see `test/support/services.ts`).
  */
 import { startMoto } from './moto/moto-server.mjs';
 

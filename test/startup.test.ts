@@ -3,12 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, REPO, childEnv } from './helpers/cli.js';
+import { BIN, REPO, childEnv } from './support/cli.js';
 
 /** Runs the CLI with a hook that logs every module the process resolves. */
 function modulesLoadedBy(args: string[], cliArgs = true): { code: number | null; modules: string[]; stderr: string } {
   const log = join(mkdtempSync(join(tmpdir(), 'bigrays-modules-')), 'modules.txt');
-  const r = spawnSync(process.execPath, ['--import', join(REPO, 'test', 'helpers', 'record-modules.mjs'), ...(cliArgs ? [BIN] : []), ...args], {
+  const r = spawnSync(process.execPath, ['--import', join(REPO, 'test', 'support', 'record-modules.mjs'), ...(cliArgs ? [BIN] : []), ...args], {
     cwd: REPO,
     encoding: 'utf8',
     // BIGRAYS_STATE unset: the default ledger (.bigrays/ next to the job) must not load TypeORM or the AWS SDK either.
@@ -32,6 +32,13 @@ describe('start-up stays light', () => {
     expect(code).toBe(0);
     expect(heavy(modules)).toEqual([]);
     expect(modules.filter((m) => m.includes('/packages/core/dist/')).map((m) => m.replace(/.*\/dist\//, ''))).toEqual(['cli/bin.js', 'cli/version.js']);
+  });
+
+  it('bigrays --help loads nothing but the CLI entry and the CLI declaration it is written from', () => {
+    const { code, modules } = modulesLoadedBy(['--help']);
+    expect(code).toBe(0);
+    expect(heavy(modules)).toEqual([]);
+    expect(modules.filter((m) => m.includes('/packages/core/dist/')).map((m) => m.replace(/.*\/dist\//, ''))).toEqual(['cli/bin.js', 'cli/help.js', 'cli/declaration.js']);
   });
 
   it('bigrays plan of a SQL + S3 job loads neither TypeORM, a driver, the AWS SDK nor tslog', () => {

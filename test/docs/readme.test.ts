@@ -24,7 +24,7 @@ import { dirname, join } from 'node:path';
 import { transform } from 'esbuild';
 import { BigraysConfig, runTask } from '@bigrays/core';
 import { S3Task, type S3Client } from '@bigrays/aws';
-import { requireService, motoEndpoint } from '../services.js';
+import { requireService, motoEndpoint } from '../support/services.js';
 import { BIN, REPO, freshTmp, isolatedEnv, motoEnv } from '../examples/support.js';
 
 const DOCS = ['README.md', join('examples', 'predictions', 'README.md')];

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { requireService } from '../services.js';
+import { requireService } from '../support/services.js';
 import { closeDirectClients, createTopic, getObject, headObject, subscribeQueue, unique, useMoto } from '../../packages/aws/test/helpers.js';
 import { REPO, expectExit, run } from './support.js';
 

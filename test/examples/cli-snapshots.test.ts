@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { normalize } from '../helpers/cli.js';
+import { normalize } from '../support/cli.js';
 import { REPO, expectExit, run, type ExampleRun } from './support.js';
 
 const QUICKSTART = join(REPO, 'examples', 'quickstart', 'job.ts');

@@ -17,22 +17,17 @@ import { join } from 'node:path';
 import { BigraysConfig, ConfigurationError, Task, TaskError, bigraysRun, resetFormatKws, resetJobs, runTask, toCsv, updateFormatKws, type Dataset } from '@bigrays/core';
 import { sqlExecute, sqlQuery, sqlWrite } from '@bigrays/sql';
 import { fromS3, listS3Objects, snsPublishEmail, toS3 } from '@bigrays/aws';
-import { requireService } from '../services.js';
+import { requireService } from '../support/services.js';
+import { causeMessages, rejectionOf } from '../support/errors.js';
 import { closeDirectClients, createBucket, createTopic, subscribeQueue, useMoto } from '../../packages/aws/test/helpers.js';
 import { REPO, expectExit, freshTmp, run } from './support.js';
 
 const hasMoto = await requireService('moto', 'functional interface on moto');
 
-/** The messages of an error and its causes. */
+/** The error of a rejection, and the messages of it and its causes. */
 async function rejection(promise: Promise<unknown>): Promise<{ error: unknown; messages: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const parts: string[] = [];
-    for (let e: unknown = error; e instanceof Error; e = e.cause) parts.push(e.message);
-    return { error, messages: parts.join('\n<- ') };
-  }
-  throw new Error('expected a rejection');
+  const error = await rejectionOf(promise);
+  return { error, messages: causeMessages(error) };
 }
 
 let dir: string;

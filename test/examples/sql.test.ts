@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { BigraysConfig } from '@bigrays/core';
 import { sqlExecute } from '@bigrays/sql';
-import { requireService } from '../services.js';
+import { requireService } from '../support/services.js';
 import { MARIADB_DSN, PG_DSN, REPO, expectExit, run } from './support.js';
 
 const example = (name: string) => join(REPO, 'examples', 'sql', `${name}.ts`);

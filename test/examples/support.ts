@@ -16,12 +16,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, REPO, childEnv, type CliResult } from '../helpers/cli.js';
-import { motoEndpoint } from '../services.js';
+import { BIN, REPO, childEnv, type CliResult } from '../support/cli.js';
+import { motoEndpoint } from '../support/services.js';
 
 export { REPO, BIN };
-export const PG_DSN = 'postgres://postgres@127.0.0.1:5432/test';
-export const MARIADB_DSN = 'mysql://root@127.0.0.1:3306/test';
+export { PG_DSN, MARIADB_DSN } from '../support/services.js';
 export const MOTO_REGION = 'us-east-1';
 
 /** A new private temp directory (its real path: macOS and some CI machines symlink /tmp). */

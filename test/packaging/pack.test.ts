@@ -24,10 +24,9 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { REPO } from '../helpers/cli.js';
-import { requireService } from '../services.js';
+import { REPO } from '../support/cli.js';
+import { PG_DSN, requireService } from '../support/services.js';
 
-const PG_DSN = 'postgres://postgres@127.0.0.1:5432/test';
 const hasPostgres = await requireService('postgres', 'packaging (a SQL job from the packed tarballs)');
 
 const JOB = `import { Input, Task, updateFormatKws, type Row } from '@bigrays/core';

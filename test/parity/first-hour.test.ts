@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { join } from 'node:path';
-import { runCli, REPO } from '../helpers/cli.js';
-import { motoEndpoint, requireService } from '../services.js';
+import { runCli, REPO } from '../support/cli.js';
+import { PG_DSN, motoEndpoint, requireService } from '../support/services.js';
 import { REGION, closeDirectClients, createBucket, createTopic, getObject, keysOf, subscribeQueue } from '../../packages/aws/test/helpers.js';
 
 /** Issue 14, "what a new user hit": each broken job a newcomer wrote, run with the CLI as they ran it. */
@@ -68,7 +68,7 @@ describe('the first hour of a new user (issue 14)', () => {
     const queue = await subscribeQueue(topic.arn);
     const r = runCli([job('original-readme-example.ts'), '--param', `bucket=${bucket}`, '--param', `topic=${topic.name}`], {
       env: {
-        BIGRAYS_DB_DSN: 'postgres://postgres@127.0.0.1:5432/test',
+        BIGRAYS_DB_DSN: PG_DSN,
         BIGRAYS_AWS_ENDPOINT_URL: motoEndpoint(),
         BIGRAYS_AWS_REGION: REGION,
         BIGRAYS_S3_ACCESS_KEY_ID: 'testing',

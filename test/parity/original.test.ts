@@ -14,7 +14,7 @@ import { BigraysConfig, ConfigurationError, Input, JobFailedError, Requires, Res
 import { buildPlan } from '@bigrays/core/testing';
 import { SQLExecute, SQLQuery, SQLSession, SQLTask, SQLWrite, sqlQuery, type Row } from '@bigrays/sql';
 import { FromS3, ListS3Objects, S3Upload, SNSPublish, SNSPublishEmail, ToS3, fromS3, toS3 } from '@bigrays/aws';
-import { requireService } from '../services.js';
+import { requireService } from '../support/services.js';
 import {
   closeDirectClients,
   createBucket,

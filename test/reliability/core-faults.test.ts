@@ -12,8 +12,14 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startCli, type CliResult } from '../helpers/cli.js';
-import { errorBlock, expectNoSecrets, expectNoStack, fixture, itSlow, secretEnv, sleep, spoolDirsOf, eventually, SECRETS } from './support.js';
+import { runCli, startCli, type CliResult } from '../support/cli.js';
+import { fixture } from './paths.js';
+import { errorBlock, expectNoStack } from '../support/output.js';
+import { sleep, eventually } from '../support/poll.js';
+import { expectNoSecrets, secretEnv, SECRETS } from '../support/secrets.js';
+import { spoolDirsOf } from '../support/spool.js';
+import { itSlow } from '../support/test-variants.js';
+import { interrupt } from '../support/signals.js';
 
 /** How long the runner lets a timed-out or interrupted task clean up (RunOptions.abortGraceMs default). */
 const ABORT_GRACE_MS = 5_000;
@@ -203,19 +209,18 @@ describe.each([
   ['SIGTERM', 143],
   ['SIGHUP', 129],
 ] as const)('%s', (signal, code) => {
-  async function interrupt(job: string, waitFor: string, extraEnv: Record<string, string> = {}, beforeKill?: (pid: number) => void) {
+  async function runUntilInterrupted(job: string, waitFor: string, extraEnv: Record<string, string> = {}, beforeKill?: (pid: number) => void) {
     const { child, done } = startCli([fixture(job), '--log-level', 'debug'], { cwd: scratch, env: { ...env, ...extraEnv } });
     await eventually(() => events().includes(waitFor), 20_000, `'${waitFor}' in the events`);
     beforeKill?.(child.pid!);
-    const sent = Date.now();
-    child.kill(signal);
+    const sent = await interrupt(child, signal);
     const r = await done;
     expectNoSecrets(r.stdout + r.stderr, `${job} interrupted`);
     return { ...r, ms: Date.now() - sent, pid: child.pid };
   }
 
   it(`mid-task: rolls back the transaction, closes the resource, exits ${code}`, async () => {
-    const r = await interrupt('hang.ts', 'hanging');
+    const r = await runUntilInterrupted('hang.ts', 'hanging');
     expect(r.code).toBe(code);
     expect(r.ms).toBeLessThan(3_000);
     expect(r.stderr).toContain(`✖ Hang failed after`);
@@ -234,7 +239,7 @@ describe.each([
 
   // 5 s each (the abort grace): SIGINT in the normal suite, SIGTERM too with RELI_SLOW=1.
   (signal === 'SIGINT' ? it : itSlow)(`mid-task, a task that ignores its abort signal: still rolls back and exits ${code} (after the abort grace at most)`, async () => {
-    const r = await interrupt('hang.ts', 'hanging', { RELI_IGNORE_SIGNAL: '1' });
+    const r = await runUntilInterrupted('hang.ts', 'hanging', { RELI_IGNORE_SIGNAL: '1' });
     expect(r.code).toBe(code);
     expect(r.ms).toBeLessThan(ABORT_GRACE_MS + 3_000);
     expect(events().at(-1)).toBe(`rollback (3 rows): Hang failed: interrupted by ${signal}`);
@@ -243,7 +248,7 @@ describe.each([
 
   it(`with a spooled Dataset and a half-written spool file: no spool file or directory is left (exit ${code})`, async () => {
     // The spool directory exists while the job runs (else this test would prove nothing).
-    const r = await interrupt('spool-hang.ts', 'half spooled', {}, (pid) => expect(spoolDirsOf(pid)).toHaveLength(1));
+    const r = await runUntilInterrupted('spool-hang.ts', 'half spooled', {}, (pid) => expect(spoolDirsOf(pid)).toHaveLength(1));
     expect(r.code).toBe(code);
     expect(events()).toContain('spooled 1000');
     expect(events().at(-1)).toBe(`rollback (1 rows): HalfSpool failed: interrupted by ${signal}`);
@@ -284,7 +289,7 @@ describe.each([
   // Was bug C2 (fixed in f7429a2): the CLI exited before ToCSV's cleanup of its temporary file ran.
   it(`mid-ToCSV of a slow stream: no output file and no temporary file are left (exit ${code})`, async () => {
     const out = join(scratch, 'out');
-    const r = await interrupt('slow-csv.ts', 'streaming', {}, () => expect(readdirSync(out)).toHaveLength(1));
+    const r = await runUntilInterrupted('slow-csv.ts', 'streaming', {}, () => expect(readdirSync(out)).toHaveLength(1));
     expect(r.code).toBe(code);
     expect(existsSync(join(out, 'slow.csv'))).toBe(false);
     expect(readdirSync(out)).toEqual([]);
@@ -294,8 +299,7 @@ describe.each([
   it(`while a resource is opening: exits ${code} at once, never runs the task`, async () => {
     const { child, done } = startCli([fixture('open-hangs.ts')], { cwd: scratch, env });
     await eventually(() => events().includes('opening'), 20_000, 'opening');
-    const sent = Date.now();
-    child.kill(signal);
+    const sent = await interrupt(child, signal);
     const exited = await Promise.race([done, sleep(5_000).then(() => undefined)]);
     if (!exited) child.kill('SIGKILL');
     const r = exited ?? (await done);

@@ -7,10 +7,16 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { REPO } from '../helpers/cli.js';
-import { requireService, isCI } from '../services.js';
+import { REPO, runCliAsync } from '../support/cli.js';
+import { requireService, isCI } from '../support/services.js';
 import { CORE_CASES, type CorpusCase, type Need } from './corpus/cases.js';
-import { CORPUS, PG_DSN_SECRET, destroyClients, dropPgDatabase, ensurePgDatabase, errorBlock, expectNoSecrets, expectNoStack, itBugConcurrent, runCliAsync, secretEnv, snsTopicWithQueue, sqsMessages, motoUrl, eventually } from './support.js';
+import { CORPUS } from './paths.js';
+import { destroyClients, snsTopicWithQueue, sqsMessages, motoUrl } from '../support/aws.js';
+import { errorBlock, expectNoStack } from '../support/output.js';
+import { PG_DSN_SECRET, dropPgDatabase, ensurePgDatabase } from '../support/pg-database.js';
+import { eventually } from '../support/poll.js';
+import { expectNoSecrets, secretEnv } from '../support/secrets.js';
+import { itBugConcurrent } from '../support/test-variants.js';
 
 const built = (pkg: string) => existsSync(join(REPO, 'packages', pkg, 'dist', 'index.js'));
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Dataset } from '@bigrays/core';
 import type { SQLSession } from '@bigrays/sql';
-import { requireService } from '../services.js';
+import { MARIADB_DSN, PG_DSN, requireService } from '../support/services.js';
 import { openSession } from '../../packages/sql/test/helpers.js';
 import { caseTitle, itCase } from '../support/known-bugs.js';
 import { diffTables, type Kind } from '../support/differential/canonical.js';
@@ -24,8 +24,8 @@ import { startMysqlHostileProxy, type HostileProxy } from '../support/mysql-host
 const pgReady = await requireService('postgres', 'differential regressions (PostgreSQL)');
 const myReady = await requireService('mariadb', 'differential regressions (MariaDB)');
 
-const PG = 'postgres://postgres@127.0.0.1:5432/test';
-const MY = 'mysql://root@127.0.0.1:3306/test';
+const PG = PG_DSN;
+const MY = MARIADB_DSN;
 const MY_DIRECT = { host: '127.0.0.1', port: 3306, user: 'root', database: 'test' };
 const scratch = mkdtempSync(join(tmpdir(), 'bigrays-diffreg-'));
 const sqliteFile = join(scratch, 'reg.db');

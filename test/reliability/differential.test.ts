@@ -40,11 +40,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { BigraysConfig, type Dataset } from '@bigrays/core';
-import { toCsv } from '@bigrays/core';
+import { BigraysConfig, type Dataset, toCsv } from '@bigrays/core';
 import { fromS3, toS3 } from '@bigrays/aws';
 import type { SQLSession } from '@bigrays/sql';
-import { requireService } from '../services.js';
+import { MARIADB_DSN, PG_DSN, requireService } from '../support/services.js';
 import { openSession } from '../../packages/sql/test/helpers.js';
 import { STRICT_BUGS, caseTitle, itCase, knownBug, masked } from '../support/known-bugs.js';
 import { canonJsonText, canonNumberText, canonText, diffTables, type Canonical, type CanonOptions, type CanonTable, type Kind } from '../support/differential/canonical.js';
@@ -53,7 +52,8 @@ import { columnsOf, familiesOf, familyColumns, tableArb, type ColumnSpec, type D
 import { fieldValue, readCsv } from '../support/differential/csv.js';
 import { dropPgHostileDatabase, ensurePgHostileDatabase, type Settings } from '../support/hostile-settings.js';
 import { startMysqlHostileProxy, type HostileProxy } from '../support/mysql-hostile-proxy.js';
-import { SLOW, s3CreateBucket, destroyClients } from './support.js';
+import { s3CreateBucket, destroyClients } from '../support/aws.js';
+import { SLOW } from '../support/test-variants.js';
 
 const pgReady = await requireService('postgres', 'differential round trips (PostgreSQL)');
 const myReady = await requireService('mariadb', 'differential round trips (MariaDB)');
@@ -104,13 +104,13 @@ async function side(dialect: Dialect, settings: Settings): Promise<Side> {
   let made: Side;
   switch (dialect) {
     case 'postgres': {
-      const dsn = settings === 'hostile' ? (pgHostileDsn ??= await ensurePgHostileDatabase()) : 'postgres://postgres@127.0.0.1:5432/test';
+      const dsn = settings === 'hostile' ? (pgHostileDsn ??= await ensurePgHostileDatabase()) : PG_DSN;
       made = { dialect, ref: await pgReference(dsn), db: await openSession(dsn), source: (t) => `public.${t}` };
       break;
     }
     case 'mysql': {
       const direct = { host: '127.0.0.1', port: 3306, user: 'root', database: 'test' };
-      let dsn = 'mysql://root@127.0.0.1:3306/test';
+      let dsn = MARIADB_DSN;
       if (settings === 'hostile') dsn = (proxy ??= await startMysqlHostileProxy()).dsn('test');
       made = { dialect, ref: await mysqlReference(direct), db: await openSession(dsn), source: (t) => t };
       break;

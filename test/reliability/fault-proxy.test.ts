@@ -6,9 +6,10 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { requireService } from '../services.js';
+import { requireService } from '../support/services.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { S3SDK, destroyClients, motoUrl, s3Client, s3CreateBucket, s3Get, sleep } from './support.js';
+import { S3SDK, destroyClients, motoUrl, s3Client, s3CreateBucket, s3Get } from '../support/aws.js';
+import { sleep } from '../support/poll.js';
 
 const ready = await requireService('moto', 'reliability: fault proxy');
 const d = ready ? describe : describe.skip;

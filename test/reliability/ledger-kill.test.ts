@@ -11,8 +11,8 @@ import { describe, it, expect } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, runCli, startCli } from '../helpers/cli.js';
-import { fixture } from './support.js';
+import { REPO, runCli, startCli } from '../support/cli.js';
+import { fixture } from './paths.js';
 import { createRequire } from 'node:module';
 
 const require_ = createRequire(join(REPO, 'package.json'));

@@ -11,9 +11,11 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO } from '../helpers/cli.js';
-import { requireService } from '../services.js';
-import { PG_DSN, RELIABILITY, SLOW, dropPgDatabase, ensurePgDatabase } from './support.js';
+import { REPO } from '../support/cli.js';
+import { requireService } from '../support/services.js';
+import { RELIABILITY } from './paths.js';
+import { PG_DSN, dropPgDatabase, ensurePgDatabase } from '../support/pg-database.js';
+import { SLOW } from '../support/test-variants.js';
 
 const JOBS = Number(process.env.RELI_LOAD_JOBS ?? (SLOW ? 1000 : 200));
 const sqlBuilt = existsSync(join(REPO, 'packages', 'sql', 'dist', 'index.js'));

@@ -22,25 +22,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startCli, REPO } from '../helpers/cli.js';
-import { requireService } from '../services.js';
+import { startCli, REPO, runCliAsync } from '../support/cli.js';
+import { requireService } from '../support/services.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import {
-  destroyClients,
-  errorBlock,
-  eventually,
-  expectNoSecrets,
-  fixture,
-  itSlow,
-  motoUrl,
-  runCliAsync,
-  s3CreateBucket,
-  s3Get,
-  s3Keys,
-  s3OpenUploads,
-  secretEnv,
-  sleep,
-} from './support.js';
+import { fixture } from './paths.js';
+import { destroyClients, motoUrl, s3CreateBucket, s3Get, s3Keys, s3OpenUploads } from '../support/aws.js';
+import { errorBlock } from '../support/output.js';
+import { eventually, sleep } from '../support/poll.js';
+import { expectNoSecrets, secretEnv } from '../support/secrets.js';
+import { itSlow } from '../support/test-variants.js';
+import { interrupt } from '../support/signals.js';
 
 const awsBuilt = existsSync(join(REPO, 'packages', 'aws', 'dist', 'index.js'));
 const ready = awsBuilt && (await requireService('moto', 'reliability: S3 faults'));
@@ -155,8 +146,7 @@ function env(key: string, extra: Record<string, string> = {}) {
       // Wait until a multipart upload exists on the server (the first 5 MiB part is on its way).
       await eventually(async () => (await s3OpenUploads(bucket)).some((u) => u.key === key), 30_000, 'the multipart upload to start');
       await eventually(() => proxy.stats.log.some((l) => l.startsWith('PUT ') && l.includes('partNumber=')), 30_000, 'a part upload');
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await done;
       const ms = Date.now() - sent;
       expectNoSecrets(r.stdout + r.stderr, 'output');
@@ -197,8 +187,7 @@ function env(key: string, extra: Record<string, string> = {}) {
       await eventually(async () => (await s3OpenUploads(bucket)).some((u) => u.key === key), 30_000, 'the multipart upload to start');
       await eventually(() => proxy.stats.log.some((l) => l.startsWith('PUT ') && l.includes('partNumber=')), 30_000, 'a part upload');
       await sleep(200);
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await done;
       const ms = Date.now() - sent;
       expectNoSecrets(r.stdout + r.stderr, 'output');

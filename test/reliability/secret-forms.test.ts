@@ -11,7 +11,10 @@ import { describe, it, expect, afterAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorBlock, fixture, leakedSecrets, runCliAsync, secretEnv } from './support.js';
+import { fixture } from './paths.js';
+import { runCliAsync } from '../support/cli.js';
+import { errorBlock } from '../support/output.js';
+import { leakedSecrets, secretEnv } from '../support/secrets.js';
 
 /** Distinctive secrets; each needle is a core that survives quoting, escaping and URL-encoding. */
 const FORMS = {

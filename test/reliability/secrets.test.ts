@@ -11,7 +11,8 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { BigraysConfig, JobFailedError, Requires, Resource, Task, bigraysRun, getLogger, resetJobs, setLogLevel, updateFormatKws, resetFormatKws, type Config } from '@bigrays/core';
-import { SECRETS, errorText, leakedSecrets } from './support.js';
+import { errorText } from '../support/errors.js';
+import { SECRETS, leakedSecrets } from '../support/secrets.js';
 
 const DSN = `postgres://etl:${SECRETS.dsnPwdEncoded}@db.invalid:5432/warehouse`;
 const saved: Record<string, string | undefined> = {};

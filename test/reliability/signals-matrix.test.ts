@@ -26,26 +26,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { startCli, REPO, type CliResult } from '../helpers/cli.js';
-import { requireService } from '../services.js';
+import { startCli, REPO, type CliResult } from '../support/cli.js';
+import { MARIADB_DSN, requireService } from '../support/services.js';
 import { poll, sleep } from '../support/poll.js';
 import { INTERRUPTIONS, expectedExit, interrupt, type Interruption } from '../support/signals.js';
 import { caseTitle, itCase, masked } from '../support/known-bugs.js';
-import {
-  PG_DSN,
-  SLOW,
-  destroyClients,
-  dropPgDatabase,
-  ensurePgDatabase,
-  fixture,
-  motoUrl,
-  pgConnect,
-  s3CreateBucket,
-  s3Get,
-  s3OpenUploads,
-  secretEnv,
-  spoolDirsOf,
-} from './support.js';
+import { fixture } from './paths.js';
+import { destroyClients, motoUrl, s3CreateBucket, s3Get, s3OpenUploads } from '../support/aws.js';
+import { PG_DSN, dropPgDatabase, ensurePgDatabase, pgConnect } from '../support/pg-database.js';
+import { secretEnv } from '../support/secrets.js';
+import { spoolDirsOf } from '../support/spool.js';
+import { SLOW } from '../support/test-variants.js';
 
 const built = existsSync(join(REPO, 'packages', 'sql', 'dist', 'index.js')) && existsSync(join(REPO, 'packages', 'aws', 'dist', 'index.js'));
 const pgReady = built && (await requireService('postgres', 'signals matrix (PostgreSQL)'));
@@ -53,7 +44,6 @@ const myReady = built && (await requireService('mariadb', 'signals matrix (Maria
 const motoReady = built && (await requireService('moto', 'signals matrix (S3)'));
 
 const N = 20_000;
-const MARIADB_DSN = 'mysql://root@127.0.0.1:3306/test';
 type Phase = 'opening' | 'statement' | 'copy' | 'upload' | 'swap' | 'closing';
 type Dialect = 'postgres' | 'mysql';
 const PHASES: Phase[] = ['opening', 'statement', 'copy', 'upload', 'swap', 'closing'];

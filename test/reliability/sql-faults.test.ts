@@ -17,23 +17,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { startCli, REPO, type CliResult } from '../helpers/cli.js';
-import { requireService } from '../services.js';
-import {
-  PG_DSN_SECRET,
-  dropPgDatabase,
-  ensurePgDatabase,
-  errorBlock,
-  eventually,
-  expectNoSecrets,
-  fixture,
-  pgBackends,
-  pgConnect,
-  pgTableExists,
-  secretEnv,
-  sleep,
-  spoolDirsOf,
-} from './support.js';
+import { startCli, REPO, type CliResult } from '../support/cli.js';
+import { MARIADB_DSN, requireService } from '../support/services.js';
+import { fixture } from './paths.js';
+import { errorBlock } from '../support/output.js';
+import { PG_DSN_SECRET, dropPgDatabase, ensurePgDatabase, pgBackends, pgConnect, pgTableExists } from '../support/pg-database.js';
+import { eventually, sleep } from '../support/poll.js';
+import { expectNoSecrets, secretEnv } from '../support/secrets.js';
+import { spoolDirsOf } from '../support/spool.js';
+import { interrupt } from '../support/signals.js';
 
 const sqlBuilt = existsSync(join(REPO, 'packages', 'sql', 'dist', 'index.js'));
 const pgReady = sqlBuilt && (await requireService('postgres', 'reliability: SQL faults on PostgreSQL'));
@@ -172,8 +164,7 @@ async function finish(done: Promise<CliResult>, since: number) {
     it(`mid-query: cancels it, exits ${code} promptly, no connection left`, async () => {
       const { child, done } = start('pg-slow-query.ts');
       await waitForBackend(/pg_sleep\(30\)/);
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await finish(done, sent);
       expect(r.code).toBe(code);
       expect(r.ms).toBeLessThan(5_000);
@@ -188,8 +179,7 @@ async function finish(done: Promise<CliResult>, since: number) {
       const { child, done } = start('sql-tx-then-sleep.ts', { RELI_TABLE_NAME: table });
       await waitForEvent('inserted');
       await waitForBackend(/pg_sleep\(30\)/);
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await finish(done, sent);
       expect(r.code).toBe(code);
       expect(r.ms).toBeLessThan(5_000);
@@ -204,8 +194,7 @@ async function finish(done: Promise<CliResult>, since: number) {
       // The spool directory exists while the query streams into it.
       await eventually(() => spoolDirsOf(child.pid).length === 1, 10_000, 'the spool directory');
       await sleep(300);
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await finish(done, sent);
       expect(r.code).toBe(code);
       expect(r.ms).toBeLessThan(5_000);
@@ -220,8 +209,7 @@ async function finish(done: Promise<CliResult>, since: number) {
       await observer.query(`insert into ${table} values (7, 'old', 1)`);
       const { child, done } = start('sql-write-replace.ts', { RELI_TABLE_NAME: table });
       await waitForEvent('writing');
-      const sent = Date.now();
-      child.kill(signal);
+      const sent = await interrupt(child, signal);
       const r = await finish(done, sent);
       expect(r.code).toBe(code);
       expect(r.ms).toBeLessThan(5_000);
@@ -244,7 +232,6 @@ async function tablesLike(observer: Observer, prefix: string): Promise<string[]>
 
 // ------------------------------------------------------------------ MariaDB
 
-const MARIA_DSN = 'mysql://root@127.0.0.1:3306/test';
 type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>; end(): Promise<void> };
 
 (mariaReady ? describe : describe.skip)('MariaDB', () => {
@@ -275,7 +262,7 @@ type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown
     // DB_PWD would override the (empty) root password: unset it here; the wrong-credentials case is in the corpus.
     const started = startCli([fixture(job), '--log-level', 'debug'], {
       cwd: scratch,
-      env: secretEnv({ BIGRAYS_DB_DSN: MARIA_DSN, BIGRAYS_DB_PWD: undefined, RELI_EVENTS: eventsFile(), ...extraEnv }),
+      env: secretEnv({ BIGRAYS_DB_DSN: MARIADB_DSN, BIGRAYS_DB_PWD: undefined, RELI_EVENTS: eventsFile(), ...extraEnv }),
     });
     watch(started);
     return started;
@@ -325,8 +312,7 @@ type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown
     await maria.query(`insert into ${table} values (1, 'old one', 1.5)`);
     const { child, done } = startMaria('sql-write-replace.ts', { RELI_TABLE_NAME: table });
     await waitForEvent('writing');
-    const sent = Date.now();
-    child.kill(signal);
+    const sent = await interrupt(child, signal);
     const r = await finish(done, sent);
     expect(r.code).toBe(code);
     expect(r.ms).toBeLessThan(5_000);
@@ -346,8 +332,7 @@ type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown
     const { child, done } = startMaria('sql-tx-then-sleep.ts', { RELI_TABLE_NAME: table });
     await waitForEvent('inserted');
     await sleep(200);
-    const sent = Date.now();
-    child.kill(signal);
+    const sent = await interrupt(child, signal);
     const r = await finish(done, sent);
     expect(r.code).toBe(code);
     expect(r.ms).toBeLessThan(5_000);

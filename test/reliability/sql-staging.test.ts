@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { startCli, REPO } from '../helpers/cli.js';
-import { requireService } from '../services.js';
-import { eventually, expectNoSecrets, fixture, secretEnv, sleep } from './support.js';
+import { startCli, REPO } from '../support/cli.js';
+import { MARIADB_DSN, requireService } from '../support/services.js';
+import { fixture } from './paths.js';
+import { eventually, sleep } from '../support/poll.js';
+import { expectNoSecrets, secretEnv } from '../support/secrets.js';
 
 const sqlBuilt = existsSync(join(REPO, 'packages', 'sql', 'dist', 'index.js'));
 const mariaReady = sqlBuilt && (await requireService('mariadb', 'reliability: staging tables on MariaDB'));
@@ -72,7 +74,6 @@ async function nextRun(dsn: string, env: Record<string, string>) {
 
 // ------------------------------------------------------------------ MariaDB
 
-const MARIA_DSN = 'mysql://root@127.0.0.1:3306/test';
 type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>; end(): Promise<void> };
 
 (mariaReady ? describe : describe.skip)('MariaDB', () => {
@@ -104,14 +105,14 @@ type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown
   it.each(KILLS)("%s mid-SQLWrite of a new table: the target never exists half-written, and the next run creates it", async (kill) => {
     const table = unique();
     try {
-      const { child, done } = await startWrite(MARIA_DSN, { RELI_TABLE_NAME: table, RELI_IF_EXISTS: 'fail' });
+      const { child, done } = await startWrite(MARIADB_DSN, { RELI_TABLE_NAME: table, RELI_IF_EXISTS: 'fail' });
       // The rows load into a staging table: the target does not exist until it is complete.
       expect(await tablesLike(table)).toEqual([expect.stringMatching(new RegExp(`^${table}_bigrays_new_[0-9a-f]{8}$`))]);
       await strike(child, kill);
       await done;
       expect((await tablesLike(table)).filter((t) => t === table)).toEqual([]);
       await claimsFreed(table);
-      const r = await nextRun(MARIA_DSN, { RELI_TABLE_NAME: table, RELI_IF_EXISTS: 'fail' });
+      const r = await nextRun(MARIADB_DSN, { RELI_TABLE_NAME: table, RELI_IF_EXISTS: 'fail' });
       expect(`${r.code}\n${r.stderr}`).toMatch(/^0\n/);
       expect(await rows(`select id, label from ${table} order by id`)).toEqual([
         { id: 0, label: 'row 0' },
@@ -129,12 +130,12 @@ type Maria = { query(sql: string, values?: unknown[]): Promise<[unknown, unknown
     try {
       await maria.query(`create table ${table} (id integer, label text, amount double)`);
       await maria.query(`insert into ${table} values (1, 'old one', 1.5)`);
-      const { child, done } = await startWrite(MARIA_DSN, { RELI_TABLE_NAME: table });
+      const { child, done } = await startWrite(MARIADB_DSN, { RELI_TABLE_NAME: table });
       await strike(child, kill);
       await done;
       expect(await rows(`select id, label from ${table}`)).toEqual([{ id: 1, label: 'old one' }]);
       await claimsFreed(table);
-      const r = await nextRun(MARIA_DSN, { RELI_TABLE_NAME: table });
+      const r = await nextRun(MARIADB_DSN, { RELI_TABLE_NAME: table });
       expect(`${r.code}\n${r.stderr}`).toMatch(/^0\n/);
       expect(await rows(`select count(*) as n from ${table}`)).toEqual([{ n: 3 }]);
       expect(await tablesLike(table)).toEqual([table]);

@@ -12,9 +12,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { REPO } from '../helpers/cli.js';
-import { requireService } from '../services.js';
-import { PG_DSN_SECRET, dropPgDatabase, ensurePgDatabase, expectNoSecrets, expectNoStack, fixture, pgConnect, runCliAsync, secretEnv } from './support.js';
+import { REPO, runCliAsync } from '../support/cli.js';
+import { requireService } from '../support/services.js';
+import { fixture } from './paths.js';
+import { expectNoStack } from '../support/output.js';
+import { PG_DSN_SECRET, dropPgDatabase, ensurePgDatabase, pgConnect } from '../support/pg-database.js';
+import { expectNoSecrets, secretEnv } from '../support/secrets.js';
 
 const ready = existsSync(join(REPO, 'packages', 'sql', 'dist', 'index.js')) && (await requireService('postgres', 'reliability: SQL templates'));
 const test = ready ? it : it.skip;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { REPO } from '../helpers/cli.js';
+import { REPO } from '../support/cli.js';
 import { cycles, fileGraph, folderGraph } from './import-graph.js';
 
 /**

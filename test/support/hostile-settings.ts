@@ -17,13 +17,13 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { REPO } from '../helpers/cli.js';
+import { REPO } from './cli.js';
+import { pgDsn } from './services.js';
 
 const sqlRequire = createRequire(join(REPO, 'packages', 'sql', 'package.json'));
 
 export type Settings = 'defaults' | 'hostile';
 
-export const PG_HOST_DSN = 'postgres://postgres@127.0.0.1:5432';
 export const PG_HOSTILE_DB = `bigrays_hostile_${process.pid}`;
 
 /** What the hostile PostgreSQL database sets, for messages and docs. */
@@ -60,7 +60,7 @@ async function withClient<T>(dsn: string, fn: (client: Any) => Promise<T>): Prom
 
 /** Creates (once) the hostile database and returns its DSN. */
 export async function ensurePgHostileDatabase(): Promise<string> {
-  await withClient(`${PG_HOST_DSN}/postgres`, async (admin) => {
+  await withClient(pgDsn({ database: 'postgres' }), async (admin) => {
     const { rows } = await admin.query("select datname from pg_database where datname like 'bigrays\\_hostile\\_%'");
     for (const { datname } of rows as { datname: string }[]) {
       const pid = Number(/^bigrays_hostile_(\d+)$/.exec(datname)?.[1]);
@@ -71,13 +71,13 @@ export async function ensurePgHostileDatabase(): Promise<string> {
       for (const [name, value] of Object.entries(PG_HOSTILE_SETTINGS)) await admin.query(`alter database ${PG_HOSTILE_DB} set ${name} = ${value}`);
     }
   });
-  const dsn = `${PG_HOST_DSN}/${PG_HOSTILE_DB}`;
+  const dsn = pgDsn({ database: PG_HOSTILE_DB });
   await withClient(dsn, (c) => c.query('create schema if not exists shadow'));
   return dsn;
 }
 
 export async function dropPgHostileDatabase(): Promise<void> {
-  await withClient(`${PG_HOST_DSN}/postgres`, (admin) => admin.query(`drop database if exists ${PG_HOSTILE_DB} with (force)`));
+  await withClient(pgDsn({ database: 'postgres' }), (admin) => admin.query(`drop database if exists ${PG_HOSTILE_DB} with (force)`));
 }
 
 // ------------------------------------------------------------------ `pnpm test:hostile`

@@ -22,3 +22,8 @@ export async function poll<T>(
     await sleep(intervalMs);
   }
 }
+
+/** Polls `predicate` every 50 ms until it holds; after `timeoutMs` throws naming `what`. */
+export async function eventually(predicate: () => Promise<boolean> | boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+  await poll(predicate, { timeoutMs, intervalMs: 50, what });
+}

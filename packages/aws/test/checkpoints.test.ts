@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Task, Input, DatasetWriter, runJob, resetJobs, JobFailedError, StateError, type Dataset } from '@bigrays/core';
 import { FileLedgerStore } from '@bigrays/core/plugin';
 import '@bigrays/aws';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { useMoto, createBucket, keysOf, closeDirectClients } from './helpers.js';
 
 const up = await requireService('moto', 'aws/checkpoints');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BigraysConfig, ConfigurationError, JobFailedError, Task, bigraysRun, resetJobs } from '@bigrays/core';
 import { S3Client, SNSClient, SNSPublish, ToS3, FromS3, missingAwsConfig } from '@bigrays/aws';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { bundlePackage, closeDirectClients, createBucket, getObject, useMoto } from './helpers.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -161,7 +161,7 @@ describe('start-up', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, BIGRAYS_MODULE_LOG: log };
     delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
     delete env.NODE_OPTIONS;
-    const result = spawnSync(process.execPath, ['--import', join(REPO, 'test', 'helpers', 'record-modules.mjs'), file], {
+    const result = spawnSync(process.execPath, ['--import', join(REPO, 'test', 'support', 'record-modules.mjs'), file], {
       cwd: dir,
       env,
       encoding: 'utf8',

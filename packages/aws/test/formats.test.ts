@@ -9,7 +9,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DatasetWriter, resetFormatKws, resetJobs, type Dataset, type Row } from '@bigrays/core';
 import { encodeTable } from '@bigrays/core/plugin';
 import { fromS3, toS3 } from '@bigrays/aws';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { closeDirectClients, createBucket, getObject, headObject, messages, openUploads, putObject, useMoto } from './helpers.js';
 
 const up = await requireService('moto', 'aws/formats');

@@ -23,7 +23,8 @@ import {
 import { CreateTopicCommand, SNSClient as SdkSNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { constructQuietly } from '../src/aws-config.js';
-import { motoEndpoint } from '../../../test/services.js';
+import { motoEndpoint } from '../../../test/support/services.js';
+import { messages } from '../../../test/support/errors.js';
 
 export const REGION = 'us-east-1';
 
@@ -197,15 +198,7 @@ export async function bundlePackage(): Promise<string> {
   return dir;
 }
 
-/** An error's message plus its causes' messages (and those of a JobFailedError's task errors). */
-export function messages(error: unknown): string {
-  const out: string[] = [];
-  for (let e = error as { message?: string; cause?: unknown; result?: { tasks: { error?: unknown }[] } } | undefined; e; e = e.cause as typeof e) {
-    out.push(String(e.message));
-    for (const t of e.result?.tasks ?? []) if (t.error) out.push(messages(t.error));
-  }
-  return out.join('\n');
-}
+export { messages };
 
 /** Awaits a run that must fail with JobFailedError; resolves to all its messages. */
 export async function failure(run: Promise<unknown>): Promise<string> {

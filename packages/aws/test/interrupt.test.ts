@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireService, motoEndpoint } from '../../../test/services.js';
+import { requireService, motoEndpoint } from '../../../test/support/services.js';
 import { bundlePackage, closeDirectClients, createBucket, keysOf, openUploads } from './helpers.js';
+import { interrupt } from '../../../test/support/signals.js';
 
 const up = await requireService('moto', 'aws/interrupt');
 
@@ -67,8 +68,7 @@ const JOB = `
       if (Date.now() > deadline) throw new Error(`the upload did not start: ${stdout} ${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const sent = Date.now();
-    child.kill(signal);
+    const sent = await interrupt(child, signal);
     const result = await exited;
     expect(Date.now() - sent).toBeLessThan(10_000);
     expect(result).toEqual({ code: null, signal });

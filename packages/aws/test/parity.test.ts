@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { BigraysConfig, Task, bigraysRun, resetFormatKws, resetJobs, updateFormatKws } from '@bigrays/core';
 import { CreateTopicCommand, SNSClient as SdkSNSClient } from '@aws-sdk/client-sns';
-import { motoEndpoint } from '../../../test/services.js';
+import { motoEndpoint } from '../../../test/support/services.js';
 import { DeleteS3Object, deleteS3Object, snsTask } from '@bigrays/aws';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { REGION, closeDirectClients, createBucket, createTopic, keysOf, putObject, subscribeQueue, unique, useMoto } from './helpers.js';
 
 const up = await requireService('moto', 'aws/parity');

@@ -11,7 +11,7 @@ import { BigraysConfig, ConfigurationError, Task, bigraysRun, resetJobs } from '
 import { buildPlan } from '@bigrays/core/testing';
 import { S3Client, ListS3Objects, missingAwsConfig } from '@bigrays/aws';
 import { sdkChainRegion } from '../src/sdk-region.js';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { closeDirectClients, createBucket, putObject, useMoto } from './helpers.js';
 
 const KEYS = ['AWS_REGION', 'AWS_PROFILE', 'AWS_CONFIG_FILE'] as const;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { COLUMN_SAMPLE_ROWS } from '@bigrays/core/plugin';
 import { DatasetWriter, Input, Task, bigraysRun, resetFormatKws, resetJobs, type Dataset } from '@bigrays/core';
 import { FromS3, ToS3 } from '@bigrays/aws';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { closeDirectClients, createBucket, failure, getObject, keysOf, openUploads, putObject, useMoto } from './helpers.js';
 
 const up = await requireService('moto', 'aws/s3');

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DatasetWriter, Input, JobFailedError, TaskError, Task, bigraysRun, resetFormatKws, resetJobs, updateFormatKws, type Dataset, type Row } from '@bigrays/core';
 import { FromS3, ListS3Objects, S3Client, S3Task, S3Upload, ToS3, fromS3, listS3Objects, toS3 } from '@bigrays/aws';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import {
   closeDirectClients,
   failure,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { Input, JobFailedError, Task, bigraysRun, resetFormatKws, resetJobs, updateFormatKws } from '@bigrays/core';
 import { SNSClient, SNSPublish, SNSPublishEmail, SNSTask, snsPublish, snsPublishEmail } from '@bigrays/aws';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { REGION, closeDirectClients, createTopic, direct, failure, subscribeQueue, unique, useMoto } from './helpers.js';
 
 const up = await requireService('moto', 'aws/sns');

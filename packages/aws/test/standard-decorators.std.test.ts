@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Input, Task, bigraysRun, resetJobs, type Row } from '@bigrays/core';
 import { FromS3, ListS3Objects, SNSPublishEmail, ToS3 } from '@bigrays/aws';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { closeDirectClients, createBucket, createTopic, subscribeQueue, useMoto } from './helpers.js';
 
 const up = await requireService('moto', 'aws/standard-decorators');

@@ -8,7 +8,7 @@ import { BigraysConfig, ConfigurationError, ResourceError, Task, bigraysRun, res
 import { existsSync } from 'node:fs';
 import { SQLQuery, SQLSession } from '@bigrays/sql';
 import { moduleLoader } from '../src/load-module.js';
-import { requireService } from '../../../test/services.js';
+import { MARIADB_DSN, mariadbDsn, pgDsn, requireService } from '../../../test/support/services.js';
 import { failureOf, run, sqliteDir } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/postgres');
@@ -137,7 +137,7 @@ describe('unreachable servers', () => {
 
 (mariaUp ? describe : describe.skip)('wrong credentials (MariaDB)', () => {
   it('a user that does not exist', async () => {
-    const error = await openError({ DB_DSN: `mysql://no_such_user_bigrays:${SECRET}@127.0.0.1:3306/test` });
+    const error = await openError({ DB_DSN: mariadbDsn({ user: 'no_such_user_bigrays', password: SECRET }) });
     expect(error.message).toMatch(/^MariaDB\/MySQL at mysql:\/\/no_such_user_bigrays@127\.0\.0\.1:3306\/test rejected the login of user 'no_such_user_bigrays': Access denied/);
     expect(error.message).toMatch(/Check the user and password in BIGRAYS_DB_DSN \(or BIGRAYS_DB_USER \/ BIGRAYS_DB_PWD\)/);
     expect(everything(error)).not.toContain(SECRET);
@@ -147,7 +147,7 @@ describe('unreachable servers', () => {
     const session = await (async () => {
       // A user with a password, so that a wrong one is rejected.
       const admin = new SQLSession();
-      await admin.open({ DB_DSN: 'mysql://root@127.0.0.1:3306/test' });
+      await admin.open({ DB_DSN: MARIADB_DSN });
       return admin;
     })();
     try {
@@ -160,7 +160,7 @@ describe('unreachable servers', () => {
       expect(everything(error)).not.toContain(SECRET);
       // And the right one works.
       const ok = new SQLSession();
-      await ok.open({ DB_DSN: `mysql://bigrays_pw_test:${SECRET}@127.0.0.1:3306/test`, DB_PWD: 'right-password' });
+      await ok.open({ DB_DSN: mariadbDsn({ user: 'bigrays_pw_test', password: SECRET }), DB_PWD: 'right-password' });
       expect(await ok.query('select current_user() as u')).toEqual([{ u: expect.stringMatching(/^bigrays_pw_test@/) }]);
       await ok.close();
     } finally {
@@ -170,20 +170,20 @@ describe('unreachable servers', () => {
   });
 
   it('a database that does not exist', async () => {
-    const error = await openError({ DB_DSN: 'mysql://root@127.0.0.1:3306/no_such_db_bigrays' });
+    const error = await openError({ DB_DSN: mariadbDsn({ database: 'no_such_db_bigrays' }) });
     expect(error.message).toMatch(/the database 'no_such_db_bigrays' does not exist/);
   });
 });
 
 (pgUp ? describe : describe.skip)('wrong credentials (PostgreSQL)', () => {
   it('a role that does not exist', async () => {
-    const error = await openError({ DB_DSN: `postgres://no_such_role_bigrays:${SECRET}@127.0.0.1:5432/test` });
+    const error = await openError({ DB_DSN: pgDsn({ user: 'no_such_role_bigrays', password: SECRET }) });
     expect(error.message).toMatch(/rejected the login of user 'no_such_role_bigrays'/);
     expect(everything(error)).not.toContain(SECRET);
   });
 
   it('a database that does not exist', async () => {
-    const error = await openError({ DB_DSN: 'postgres://postgres@127.0.0.1:5432/no_such_db_bigrays' });
+    const error = await openError({ DB_DSN: pgDsn({ database: 'no_such_db_bigrays' }) });
     expect(error.message).toMatch(/the database 'no_such_db_bigrays' does not exist/);
   });
 });

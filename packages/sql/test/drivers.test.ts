@@ -7,7 +7,7 @@ import { describe, it, expect, beforeEach, beforeAll, afterAll } from '@jest/glo
 import { join } from 'node:path';
 import { BigraysConfig, Dataset, Input, Requires, Task, resetFormatKws, resetJobs, updateFormatKws, type Row } from '@bigrays/core';
 import { SQLExecute, SQLQuery, SQLSession, SQLTask, SQLWrite, sqlExecute, sqlQuery, sqlWrite } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { MARIADB_DSN, PG_DSN, dropCreatedTables, Tiny, failureOf, openSession, rejection, run, sqliteDir, uniqueTable } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/postgres');

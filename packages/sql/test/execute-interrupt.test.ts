@@ -8,7 +8,7 @@
 import { describe, it, expect, beforeEach, beforeAll, afterAll } from '@jest/globals';
 import { BigraysConfig, Task, resetJobs } from '@bigrays/core';
 import { SQLExecute, type SQLSession } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { MARIADB_DSN, PG_DSN, dropCreatedTables, failureOf, openSession, run, uniqueTable } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/postgres');

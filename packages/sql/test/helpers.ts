@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bigraysRun, JobFailedError, Resource, type JobResult, type TaskClass } from '@bigrays/core';
 import { SQLSession } from '@bigrays/sql';
+import * as services from '../../../test/support/services.js';
 
 /**
  * The servers of the SQL suites. `pnpm test:hostile` (BIGRAYS_TEST_SETTINGS=hostile) runs the same suites
@@ -14,8 +15,8 @@ import { SQLSession } from '@bigrays/sql';
  */
 const hostile =
   process.env.BIGRAYS_TEST_SETTINGS === 'hostile' ? await (await import('../../../test/support/hostile-settings.js')).hostileDsns() : undefined;
-export const PG_DSN = hostile?.pg ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const MARIADB_DSN = hostile?.mariadb ?? 'mysql://root@127.0.0.1:3306/test';
+export const PG_DSN = hostile?.pg ?? services.PG_DSN;
+export const MARIADB_DSN = hostile?.mariadb ?? services.MARIADB_DSN;
 
 /** A fresh temp directory for SQLite files of one test file. */
 export function sqliteDir(): string {
@@ -46,34 +47,7 @@ export async function run(...tasks: TaskClass[]): Promise<JobResult> {
   }
 }
 
-/** The message of a failed task's error, with every cause appended. */
-export function failureOf(result: JobResult, task: string): string {
-  const report = result.report(task);
-  if (!report?.error) throw new Error(`${task} did not fail (status ${report?.status})`);
-  const parts: string[] = [];
-  let e: unknown = report.error;
-  while (e instanceof Error) {
-    parts.push(e.message);
-    e = e.cause;
-  }
-  return parts.join('\n<- ');
-}
-
-/** The messages of a rejection and of its causes (the functional interface rejects with the TaskError). */
-export async function rejection(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    const parts: string[] = [];
-    let e: unknown = error;
-    while (e instanceof Error) {
-      parts.push(e.message);
-      e = e.cause;
-    }
-    return parts.join('\n<- ');
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
+export { failureOf, rejection } from '../../../test/support/errors.js';
 
 /** Opens a session directly (outside a job), for setting up and checking tables. */
 export async function openSession(dsn: string, extra: Record<string, string> = {}): Promise<SQLSession> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Task, BigraysConfig, resetJobs, runJob, type JobResult, type TaskClass } from '@bigrays/core';
 import { FileLedgerStore } from '@bigrays/core/plugin';
 import { SQLExecute, SQLQuery, SQLSession, type Row } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { PG_DSN, sqliteDir, uniqueTable, dropCreatedTables } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/incremental');

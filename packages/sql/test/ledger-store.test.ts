@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Task, Input, resetJobs, runJob, JobFailedError, StateError, taskCursor } from '@bigrays/core';
 import { openLedgerStore } from '@bigrays/core/plugin';
 import { SQLSession, SqlLedgerStore } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { PG_DSN, MARIADB_DSN, sqliteDir } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/ledger-store');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BigraysConfig, Input, Task, resetJobs, type Row } from '@bigrays/core';
 import { liveSpoolFiles } from '@bigrays/core/testing';
 import { SQLQuery, SQLSession, SQLTask, SQLWrite } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { MARIADB_DSN, PG_DSN, dropCreatedTables, failureOf, openSession, run, sqliteDir, uniqueTable } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/postgres');

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterAll } from '@jest/globals';
 import { join } from 'node:path';
 import { BigraysConfig, resetJobs, runTask, DatasetWriter } from '@bigrays/core';
 import { SQLSession, SQLWrite } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { PG_DSN, MARIADB_DSN, sqliteDir, uniqueTable, dropCreatedTables, rejection } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/merge');

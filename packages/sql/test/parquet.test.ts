@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { BigraysConfig, Input, Task, ToParquet, resetJobs, runJob, type Dataset } from '@bigrays/core';
 import { parquetRows } from '@bigrays/core/plugin';
 import { SQLQuery } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { MARIADB_DSN, PG_DSN, openSession, sqliteDir, uniqueTable } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/parquet-postgres');

@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Client } from 'pg';
 import type { SQLSession } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { PG_DSN, openSession } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/postgres');

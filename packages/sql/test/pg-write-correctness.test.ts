@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { join } from 'node:path';
 import type { SQLSession } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { MARIADB_DSN, PG_DSN, dropCreatedTables, openSession, rejection, sqliteDir, uniqueTable } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/postgres');

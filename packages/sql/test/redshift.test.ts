@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { parseDsn } from '../src/dsn.js';
 import { csvRecords } from '../src/engines/redshift/csv-records.js';
 import { redshiftError } from '../src/engines/redshift/errors.js';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { dropCreatedTables, openSession, rejection, uniqueTable } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/redshift');

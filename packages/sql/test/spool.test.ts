@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { BigraysConfig, Dataset, Input, Task, resetJobs, runJob, type Progress, type RunEvent } from '@bigrays/core';
 import { SQLQuery, SQLWrite } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { MARIADB_DSN, PACKAGE_DIR, PG_DSN, bundleSql, openSession, sqliteDir, uniqueTable } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/postgres');

@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BigraysConfig, resetJobs, runTask } from '@bigrays/core';
 import { UnloadSpecError, UnloadToS3, unloadStatement, unloadToS3, type SQLSession } from '@bigrays/sql';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { PG_DSN, openSession, rejection } from './helpers.js';
 
 const pgUp = await requireService('postgres', 'sql/unload');

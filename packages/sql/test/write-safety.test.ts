@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DatasetWriter, JsonText, type ColumnType, type Dataset, type Row } from '@bigrays/core';
 import type { SQLSession } from '@bigrays/sql';
 import { moduleLoader } from '../src/load-module.js';
-import { requireService } from '../../../test/services.js';
+import { requireService } from '../../../test/support/services.js';
 import { MARIADB_DSN, PG_DSN, dropCreatedTables, openSession, rejection, sqliteDir, uniqueTable } from './helpers.js';
 
 const mariaUp = await requireService('mariadb', 'sql/write-safety on MariaDB');

@@ -4,7 +4,8 @@
  * distinctive secret that must never be printed.
  */
 import type { CaseContext, CorpusCase } from './cases.js';
-import { SECRETS, motoUrl, s3CreateBucket, s3Get, s3Keys, s3OpenUploads, s3Put, snsTopicWithQueue, sqsMessages } from '../support.js';
+import { motoUrl, s3CreateBucket, s3Get, s3Keys, s3OpenUploads, s3Put, snsTopicWithQueue, sqsMessages } from '../../support/aws.js';
+import { SECRETS } from '../../support/secrets.js';
 
 const aws: CorpusCase['needs'] = ['aws', 'moto'];
 

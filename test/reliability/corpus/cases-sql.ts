@@ -4,12 +4,13 @@
  * password and `DB_PWD` set (trust auth ignores both; neither may appear).
  */
 import type { CaseContext, CorpusCase } from './cases.js';
-import { SECRETS, pgConnect, pgTableExists } from '../support.js';
+import { pgConnect, pgTableExists } from '../../support/pg-database.js';
+import { SECRETS } from '../../support/secrets.js';
+import { MARIADB_DSN, mariadbDsn, pgDsn } from '../../support/services.js';
 
 const pg: CorpusCase['needs'] = ['sql', 'postgres'];
 const maria: CorpusCase['needs'] = ['sql', 'mariadb'];
-const MARIA_DSN = 'mysql://root@127.0.0.1:3306/test';
-const MARIA_DSN_WRONG = `mysql://root:${SECRETS.dsnPwdEncoded}@127.0.0.1:3306/test`;
+const MARIA_DSN_WRONG = mariadbDsn({ password: SECRETS.dsnPwdEncoded });
 
 const tableFor = (ctx: CaseContext) => `reli_corpus_${ctx.unique}`;
 function useTable(ctx: CaseContext): void {
@@ -76,7 +77,7 @@ export const CASES: CorpusCase[] = [
     id: 's06 wrong password in DB_PWD (MariaDB)',
     job: 's01-sql-query.ts',
     needs: maria,
-    env: { BIGRAYS_DB_DSN: MARIA_DSN },
+    env: { BIGRAYS_DB_DSN: MARIADB_DSN },
     code: 1,
     message: openFailed(
       "MariaDB/MySQL at mysql://root@127.0.0.1:3306/test rejected the login of user 'root': Access denied for user 'root'@'127.0.0.1' (using password: YES) (ER_ACCESS_DENIED_ERROR). Check the user and password in BIGRAYS_DB_DSN (or BIGRAYS_DB_USER / BIGRAYS_DB_PWD).",
@@ -96,7 +97,7 @@ export const CASES: CorpusCase[] = [
     id: 's08 database does not exist',
     job: 's01-sql-query.ts',
     needs: pg,
-    env: { BIGRAYS_DB_DSN: `postgres://postgres:${SECRETS.dsnPwdEncoded}@127.0.0.1:5432/reli_no_such_db` },
+    env: { BIGRAYS_DB_DSN: pgDsn({ database: 'reli_no_such_db', password: SECRETS.dsnPwdEncoded }) },
     code: 1,
     message: openFailed(
       "the database 'reli_no_such_db' does not exist on PostgreSQL at postgres://postgres@127.0.0.1:5432/reli_no_such_db: database \"reli_no_such_db\" does not exist (3D000)",
@@ -120,7 +121,7 @@ export const CASES: CorpusCase[] = [
     id: 's10 SQL syntax error (MariaDB): names the task, shows the SQL near the error',
     job: 's01-sql-query.ts',
     needs: maria,
-    env: { BIGRAYS_DB_DSN: MARIA_DSN, BIGRAYS_DB_PWD: '', RELI_SQL: 'select * frm dual where 1' },
+    env: { BIGRAYS_DB_DSN: MARIADB_DSN, BIGRAYS_DB_PWD: '', RELI_SQL: 'select * frm dual where 1' },
     code: 1,
     message: [
       'bigrays: job failed (failed: Pull; skipped: Export)',

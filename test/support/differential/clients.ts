@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { REPO } from '../../helpers/cli.js';
+import { REPO } from '../cli.js';
 import { canonText, canonValue, type CanonOptions, type CanonTable, type Kind } from './canonical.js';
 import type { ColumnSpec, Dialect } from './columns.js';
 

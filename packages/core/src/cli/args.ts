@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors/errors.js';
 import type { LogLevelName } from '../logging/logger.js';
-import { LOG_LEVELS } from '../logging/logger.js';
+import { appliesTo, COMMANDS, OPTIONS, type CommandName, type OptionDeclaration, type OptionName } from './declaration.js';
 
 export type Command =
   | { kind: 'help' }
@@ -21,16 +21,33 @@ export interface LedgerFlags {
   allowConcurrent?: boolean;
 }
 
-/** `--resume <runId>`: the value is optional, so a following run id (no dot or slash, unlike a job file) is taken as it. */
-function splitResume(argv: readonly string[]): { args: string[]; runId?: string } {
+/** The `parseArgs` table, derived from the declaration (typed per option, so `values` is too). */
+type ParseTable = {
+  [O in (typeof OPTIONS)[number] as O['name']]: { type: O['type']; short?: string; multiple: O extends { multiple: true } ? true : false };
+};
+const PARSE_TABLE = Object.fromEntries(
+  OPTIONS.map((o: OptionDeclaration) => [o.name, { type: o.type, multiple: o.multiple === true, ...(o.short ? { short: o.short } : {}) }]),
+) as ParseTable;
+
+const SUBCOMMANDS: ReadonlySet<string> = new Set(COMMANDS.map((c) => c.name));
+
+/**
+ * A boolean option with an optional value (`--resume [runId]`): a following word (no dot or slash, unlike a job file;
+ * not a subcommand) is taken as its value. `parseArgs` knows no optional values, so they are split off first.
+ */
+function splitOptionalValues(argv: readonly string[]): { args: string[]; optional: Map<string, string> } {
   const args = [...argv];
-  const at = args.indexOf('--resume');
-  const next = at < 0 ? undefined : args[at + 1];
-  if (next !== undefined && /^[\w-]+$/.test(next) && !next.startsWith('-') && !SUBCOMMANDS.has(next)) {
-    args.splice(at + 1, 1);
-    return { args, runId: next };
+  const optional = new Map<string, string>();
+  for (const option of OPTIONS as readonly OptionDeclaration[]) {
+    if (option.type !== 'boolean' || option.value === undefined) continue;
+    const at = args.indexOf(`--${option.name}`);
+    const next = at < 0 ? undefined : args[at + 1];
+    if (next !== undefined && /^[\w-]+$/.test(next) && !next.startsWith('-') && !SUBCOMMANDS.has(next)) {
+      args.splice(at + 1, 1);
+      optional.set(option.name, next);
+    }
   }
-  return { args };
+  return { args, optional };
 }
 
 export interface CommonOptions {
@@ -38,35 +55,12 @@ export interface CommonOptions {
   logLevel: LogLevelName;
 }
 
-const SUBCOMMANDS = new Set(['plan', 'graph', 'config', 'run', 'runs', 'state']);
-
 /** Parses the command line; throws `UsageError` with the fix for anything it does not understand. */
 export function parseCommand(argv: readonly string[]): Command {
   let parsed;
-  const { args: argList, runId: resumeRun } = splitResume(argv);
+  const { args: argList, optional } = splitOptionalValues(argv);
   try {
-    parsed = parseArgs({
-      args: argList,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        param: { type: 'string', short: 'p', multiple: true },
-        only: { type: 'string', multiple: true },
-        from: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        resume: { type: 'boolean' },
-        'full-refresh': { type: 'boolean' },
-        'allow-concurrent': { type: 'boolean' },
-        limit: { type: 'string' },
-        json: { type: 'boolean' },
-        set: { type: 'string', multiple: true },
-        reset: { type: 'string', multiple: true },
-        'log-level': { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'V' },
-      },
-    });
+    parsed = parseArgs({ args: argList, allowPositionals: true, strict: true, options: PARSE_TABLE });
   } catch (error) {
     throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}; see bigrays --help`);
   }
@@ -75,25 +69,15 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.version) return { kind: 'version' };
 
   const [first, ...rest] = positionals;
-  const sub = first !== undefined && SUBCOMMANDS.has(first) ? first : 'run';
-  if (sub === 'run' && first !== undefined && positionals.length > 1 && !/[./\\]/.test(first)) {
+  const sub = (first !== undefined && SUBCOMMANDS.has(first) ? first : 'run') as CommandName;
+  if (sub === 'run' && first !== undefined && first !== 'run' && positionals.length > 1 && !/[./\\]/.test(first)) {
     throw new UsageError(`unknown command '${first}': use bigrays <job>, or bigrays plan|graph|config|run <job> (see bigrays --help)`);
   }
   const args = sub === 'run' && first !== 'run' ? positionals : rest;
   const common: CommonOptions = { params: parseParams(values.param ?? []), logLevel: parseLogLevel(values['log-level']) };
+  rejectOptionsOf(sub, values);
 
   const only = values.only?.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
-  const rejectFor = (command: string, flags: Record<string, unknown>) => {
-    for (const [flag, value] of Object.entries(flags)) {
-      if (value !== undefined && value !== false) throw new UsageError(`--${flag} does not apply to 'bigrays ${command}'; see bigrays --help`);
-    }
-  };
-  if (sub !== 'graph') rejectFor(sub, { format: values.format });
-  if (sub !== 'run') rejectFor(sub, { only: values.only, from: values.from, 'dry-run': values['dry-run'], 'full-refresh': values['full-refresh'], 'allow-concurrent': values['allow-concurrent'] });
-  if (sub !== 'run' && sub !== 'plan') rejectFor(sub, { resume: values.resume });
-  if (sub !== 'runs') rejectFor(sub, { limit: values.limit });
-  if (sub !== 'runs' && sub !== 'state') rejectFor(sub, { json: values.json });
-  if (sub !== 'state') rejectFor(sub, { set: values.set, reset: values.reset });
   if (sub === 'runs') {
     if (args.length === 0) throw new UsageError('bigrays runs needs a job file: bigrays runs ./job.ts [runId]');
     if (args.length > 2) throw new UsageError(`bigrays runs takes a job file and at most one run id, got: ${args.join(' ')}`);
@@ -105,7 +89,7 @@ export function parseCommand(argv: readonly string[]): Command {
     return { kind: 'state', job: requireJob(sub, args), set: values.set ?? [], reset: values.reset ?? [], json: values.json ?? false, common };
   }
   const ledger: LedgerFlags = {
-    ...(values.resume ? { resume: resumeRun ?? true } : {}),
+    ...(values.resume ? { resume: optional.get('resume') ?? true } : {}),
     ...(values['full-refresh'] ? { fullRefresh: true } : {}),
     ...(values['allow-concurrent'] ? { allowConcurrent: true } : {}),
   };
@@ -118,10 +102,24 @@ export function parseCommand(argv: readonly string[]): Command {
   if (sub === 'plan') return { kind: 'plan', job, common, ledger };
   if (sub === 'graph') {
     const format = values.format ?? 'mermaid';
-    if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format ${format}: use mermaid or dot`);
+    if (format !== 'mermaid' && format !== 'dot') throw new UsageError(`--format ${format}: use ${choicesOf('format').join(' or ')}`);
     return { kind: 'graph', job, format, common };
   }
   return { kind: 'run', job, only, from: values.from, dryRun: values['dry-run'] ?? false, common, ledger };
+}
+
+/** `--x does not apply to 'bigrays y'` for the first given option (in declaration order) that the command does not take. */
+function rejectOptionsOf(command: CommandName, values: Record<string, unknown>): void {
+  for (const option of OPTIONS as readonly OptionDeclaration[]) {
+    const value = values[option.name];
+    if (value !== undefined && value !== false && !appliesTo(option, command)) {
+      throw new UsageError(`--${option.name} does not apply to 'bigrays ${command}'; see bigrays --help`);
+    }
+  }
+}
+
+function choicesOf(name: OptionName): readonly string[] {
+  return (OPTIONS as readonly OptionDeclaration[]).find((o) => o.name === name)?.choices ?? [];
 }
 
 function requireJob(command: string, args: readonly string[]): string {
@@ -148,6 +146,6 @@ function parseParams(pairs: readonly string[]): Record<string, string> {
 function parseLogLevel(level: string | undefined): LogLevelName {
   if (level === undefined) return 'info';
   const name = level.toLowerCase();
-  if (!(name in LOG_LEVELS)) throw new UsageError(`--log-level ${level}: use one of ${Object.keys(LOG_LEVELS).join(', ')}`);
+  if (!choicesOf('log-level').includes(name)) throw new UsageError(`--log-level ${level}: use one of ${choicesOf('log-level').join(', ')}`);
   return name as LogLevelName;
 }

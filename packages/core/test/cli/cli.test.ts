@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startCli, normalize, waitFor, REPO, BIN } from '../../../../test/helpers/cli.js';
+import { runCli, startCli, normalize, waitFor, REPO, BIN } from '../../../../test/support/cli.js';
 
 const FIXTURES = join(REPO, 'packages', 'core', 'test', 'fixtures');
 const job = (name: string) => join(FIXTURES, 'jobs', name);

@@ -10,7 +10,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, childEnv, REPO, BIN } from '../../../../test/helpers/cli.js';
+import { runCli, childEnv, REPO, BIN } from '../../../../test/support/cli.js';
 
 const CORE = join(REPO, 'packages', 'core');
 const NOBODY = 65534;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, REPO } from '../../../../test/helpers/cli.js';
+import { runCli, REPO } from '../../../../test/support/cli.js';
 import { configKeysOf, keyAndAliases } from '../../src/config/config-keys.js';
 
 const job = (name: string) => join(REPO, 'packages', 'core', 'test', 'fixtures', 'jobs', name);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostTag, sweepStaleSpoolDirs } from '../../src/data/spool-files.js';
-import { runCli, REPO } from '../../../../test/helpers/cli.js';
+import { runCli, REPO } from '../../../../test/support/cli.js';
 import { tempDir } from './helpers.js';
 
 /** The id of a process that has exited (a pid is reused only after the kernel wraps around). */

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startCli, waitFor, REPO } from '../../../../test/helpers/cli.js';
+import { runCli, startCli, waitFor, REPO } from '../../../../test/support/cli.js';
 import { filesUnder, makeReadOnly } from './support.js';
 
 /**

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { eventually } from './poll.js';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(REPO, 'packages', 'core', 'dist', 'cli', 'bin.js');
@@ -59,9 +60,24 @@ export function normalize(text: string): string {
 
 /** Waits until `predicate` holds, polling. */
 export async function waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const start = Date.now();
-  while (!predicate()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
+  await eventually(predicate, timeoutMs);
+}
+
+/**
+ * `runCli` without blocking the event loop: needed whenever the child talks
+ * to something served by this process (the fault proxy), which spawnSync
+ * would starve.
+ */
+export async function runCliAsync(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const { child, done } = startCli(args, { cwd: options.cwd, env: { FORCE_COLOR: '0', ...options.env } });
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+  try {
+    return await done;
+  } finally {
+    clearTimeout(timer);
   }
 }
+

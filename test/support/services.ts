@@ -7,10 +7,35 @@ import { createConnection } from 'node:net';
  */
 export type ServiceName = 'postgres' | 'mariadb' | 'moto';
 
+/** The database servers on loopback, shared with other engineers' tests: use unique table and database names. */
 const ENDPOINTS: Record<Exclude<ServiceName, 'moto'>, { host: string; port: number; label: string }> = {
   postgres: { host: '127.0.0.1', port: 5432, label: 'PostgreSQL at 127.0.0.1:5432' },
   mariadb: { host: '127.0.0.1', port: 3306, label: 'MariaDB at 127.0.0.1:3306' },
 };
+
+interface DsnParts {
+  database?: string;
+  user?: string;
+  /** Written as given: percent-encode it first if it must be. */
+  password?: string;
+}
+
+/** A DSN of the test PostgreSQL server (trust auth: any password is accepted); default user postgres, database test. */
+export function pgDsn({ database = 'test', user = 'postgres', password }: DsnParts = {}): string {
+  const { host, port } = ENDPOINTS.postgres;
+  return `postgres://${user}${password === undefined ? '' : `:${password}`}@${host}:${port}/${database}`;
+}
+
+/** A DSN of the test MariaDB server; default user root, database test. */
+export function mariadbDsn({ database = 'test', user = 'root', password }: DsnParts = {}): string {
+  const { host, port } = ENDPOINTS.mariadb;
+  return `mysql://${user}${password === undefined ? '' : `:${password}`}@${host}:${port}/${database}`;
+}
+
+/** `postgres://postgres@127.0.0.1:5432/test`: the shared test database. */
+export const PG_DSN = pgDsn();
+/** `mysql://root@127.0.0.1:3306/test`: the shared test database. */
+export const MARIADB_DSN = mariadbDsn();
 
 export const isCI = process.env.CI === 'true';
 
