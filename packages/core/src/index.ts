@@ -51,7 +51,7 @@ export {
 export { JobFailedError } from './run/job-result.js';
 export { taskCursor, withCursor, type TaskCursor } from './run/cursor.js';
 export type { BigraysRunOptions } from './run/bigrays-run.js';
-export type { StateOptions } from './state/run-ledger.js';
+export type { StateOptions } from './run/run-ledger.js';
 
 // Logging.
 export { getLogger, setLogLevel, LOG_LEVELS, type LogLevelName } from './logging/logger.js';

@@ -4,7 +4,7 @@ import { currentJobTasks } from '../job/registry.js';
 import { buildPlan, type PlanOptions } from '../plan/planner.js';
 import type { Plan } from '../plan/plan.js';
 import { JobResult } from '../run/job-result.js';
-import { planWithLedger } from '../state/plan-with-ledger.js';
+import { planWithLedger } from '../run/plan-with-ledger.js';
 import type { LedgerFlags } from './args.js';
 import { loadJob } from './load-job.js';
 

@@ -4,7 +4,7 @@ import { markJobRan } from '../job/registry.js';
 import { executePlan, type RunOptions } from './runner.js';
 import { JobFailedError, type JobResult } from './job-result.js';
 import { getRunHost } from './host.js';
-import { prepareRunLedger, type StateOptions } from '../state/run-ledger.js';
+import { prepareRunLedger, type StateOptions } from './run-ledger.js';
 import { isTaskClass } from '../metadata/records.js';
 
 /** Options of `runJob`: which tasks, with which parameters, how to run them, and the run ledger. */

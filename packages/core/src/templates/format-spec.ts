@@ -1,4 +1,4 @@
-import type { FormatValue } from './format.js';
+import type { FormatValue } from './format-value.js';
 
 /**
  * Python format specs people port with their templates: `{n:03d}`,

@@ -6,7 +6,8 @@ import { applyFormatSpec, isFormatSpec } from './format-spec.js';
  * literal braces; a brace that does not start a `{identifier}` or
  * `{identifier:spec}` is kept as it is, so JSON literals in SQL need no escaping.
  */
-export type FormatValue = string | number | bigint | boolean | Date;
+export type { FormatValue } from './format-value.js';
+import type { FormatValue } from './format-value.js';
 
 const TOKEN = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.-]*)(?::([^{}]*))?\}/g;
 

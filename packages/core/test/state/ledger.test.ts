@@ -214,7 +214,7 @@ describe('--resume', () => {
     void Last;
     await runJob(opts()).catch(() => undefined);
     ran = [];
-    const { planWithLedger } = await import('../../src/state/plan-with-ledger.js');
+    const { planWithLedger } = await import('../../src/run/plan-with-ledger.js');
     const plan = await planWithLedger(opts({ resume: true }));
     expect(plan.tasks.map((t) => [t.name, t.resume?.action])).toEqual([
       ['Extract', 'restore'],
@@ -274,7 +274,7 @@ describe('--resume', () => {
     const first = await runJob(opts({ parameters: { day: '2026-03-01' } })).catch((e: JobFailedError) => e.result);
     failAt = undefined;
     updateFormatKws({ day: '2026-12-31' });
-    const { planWithLedger } = await import('../../src/state/plan-with-ledger.js');
+    const { planWithLedger } = await import('../../src/run/plan-with-ledger.js');
     expect((await planWithLedger(opts({ resume: true }))).parameters).toEqual({ day: '2026-03-01' });
     const second = await runJob(opts({ resume: true }));
     expect((await store().getRun(second.runId!))!.params).toEqual({ day: '2026-03-01' });
@@ -287,7 +287,7 @@ describe('--from and --only take upstream outputs from the latest run that check
     const { Combine } = defineJob();
     const full = await runJob(opts());
     ran = [];
-    const { planWithLedger } = await import('../../src/state/plan-with-ledger.js');
+    const { planWithLedger } = await import('../../src/run/plan-with-ledger.js');
     const plan = await planWithLedger(opts({ from: 'Combine' }));
     expect(plan.restoredInputs!.map((i) => [i.name, i.from.runId, i.neededBy])).toEqual([
       ['Extract', full.runId, ['Combine']],

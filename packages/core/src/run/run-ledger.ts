@@ -18,17 +18,17 @@ import type { FormatValue } from '../templates/format.js';
 import type { CheckpointSource, Plan, PlannedTask } from '../plan/plan.js';
 import type { PlanOptions } from '../plan/planner.js';
 import type { PlanStateInput } from '../plan/plan-state.js';
-import type { JobResult, TaskReport } from '../run/job-result.js';
-import type { RunRecorder } from '../run/recorder.js';
+import type { JobResult, TaskReport } from './job-result.js';
+import type { RunRecorder } from './recorder.js';
 import type { RunScope } from '../context/task-context.js';
-import { isStateOff, openCheckpointStore, openLedgerStore, resolveJobName, type StateLocation } from './locate.js';
-import { Lease } from './lease.js';
-import { keepRuns, keptRuns, pruneCheckpoints } from './prune.js';
-import { restoreCheckpoint, writeCheckpoint } from './checkpoints.js';
-import { newRunId } from './run-id.js';
-import { runState } from './run-state.js';
-import type { CheckpointStore, CursorRecord, LedgerStore, RunRecord, RunStatus, TaskRunRecord } from './ledger.js';
-import { compareCursor } from './cursor-value.js';
+import { isStateOff, openCheckpointStore, openLedgerStore, resolveJobName, type StateLocation } from '../state/locate.js';
+import { Lease } from '../state/lease.js';
+import { keepRuns, keptRuns, pruneCheckpoints } from '../state/prune.js';
+import { restoreCheckpoint, writeCheckpoint } from '../state/checkpoints.js';
+import { newRunId } from '../state/run-id.js';
+import { runState } from '../state/run-state.js';
+import type { CheckpointStore, CursorRecord, LedgerStore, RunRecord, RunStatus, TaskRunRecord } from '../state/ledger.js';
+import { compareCursor } from '../state/cursor-value.js';
 
 /** Run options about the ledger (`bigraysRun(..., { jobName })`, the CLI's flags). */
 export interface StateOptions extends StateLocation {
