@@ -3,8 +3,9 @@
  * updated, the others inserted, in one transaction. The rows are loaded into
  * a staging table first with the same fast path as any write (PostgreSQL
  * COPY, batched INSERTs elsewhere), then merged with one statement:
- * PostgreSQL and SQLite `INSERT … SELECT … ON CONFLICT (key) DO UPDATE`,
- * MariaDB/MySQL `INSERT … SELECT … ON DUPLICATE KEY UPDATE`.
+ * `INSERT … SELECT …` made an upsert by the dialect (`engines/<d>/upsert.ts`:
+ * PostgreSQL and SQLite `ON CONFLICT (key) DO UPDATE`, MariaDB/MySQL
+ * `ON DUPLICATE KEY UPDATE`).
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { describeValue } from '@bigrays/core/plugin';
 import { qualifiedName, type Engine, type TableName } from './engine.js';
 import { sqlTaskError } from './errors.js';
 import { compileSql } from './sql-text.js';
+import { dialectOf } from './engines/dialects.js';
 
 /** Checks `key` for a merge: a non-empty list of names; each must be a column of the input. */
 export function checkMergeKey(key: unknown, ifExists: unknown): readonly string[] | undefined {
@@ -33,26 +35,19 @@ export function checkKeyColumns(key: readonly string[], columns: readonly { name
   }
 }
 
-/** The unique key clause of a table created for a merge (MariaDB/MySQL key a text column by a prefix). */
+/** The unique key clause of a table created for a merge (each dialect says how a key column is written). */
 export function uniqueKeyClause(engine: Engine, key: readonly string[], typeOf: (column: string) => string): string {
-  const parts = key.map((k) => (engine.dialect === 'mysql' && /text|blob/i.test(typeOf(k)) ? `${engine.quoteIdent(k)}(191)` : engine.quoteIdent(k)));
-  return `, UNIQUE (${parts.join(', ')})`;
+  const { upsert } = dialectOf(engine.dialect);
+  return `, UNIQUE (${key.map((k) => upsert.keyColumn(engine.quoteIdent(k), typeOf(k))).join(', ')})`;
 }
 
 /** The statement that merges `staging` into `target`. */
 export function mergeStatement(engine: Engine, target: TableName, staging: TableName, columns: readonly string[], key: readonly string[]): string {
   const q = (t: TableName) => qualifiedName(engine, t);
   const cols = columns.map((c) => engine.quoteIdent(c)).join(', ');
-  const rest = columns.filter((c) => !key.includes(c));
-  if (engine.dialect === 'mysql') {
-    if (rest.length === 0) return `INSERT IGNORE INTO ${q(target)} (${cols}) SELECT ${cols} FROM ${q(staging)}`;
-    const set = rest.map((c) => `${engine.quoteIdent(c)} = VALUES(${engine.quoteIdent(c)})`).join(', ');
-    return `INSERT INTO ${q(target)} (${cols}) SELECT ${cols} FROM ${q(staging)} ON DUPLICATE KEY UPDATE ${set}`;
-  }
-  const conflict = `ON CONFLICT (${key.map((k) => engine.quoteIdent(k)).join(', ')})`;
-  const action = rest.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${rest.map((c) => `${engine.quoteIdent(c)} = excluded.${engine.quoteIdent(c)}`).join(', ')}`;
-  // "WHERE true": SQLite would otherwise read ON CONFLICT as part of the SELECT's join.
-  return `INSERT INTO ${q(target)} (${cols}) SELECT ${cols} FROM ${q(staging)} WHERE true ${conflict} ${action}`;
+  const rest = columns.filter((c) => !key.includes(c)).map((c) => engine.quoteIdent(c));
+  const insert = `INSERT INTO ${q(target)} (${cols}) SELECT ${cols} FROM ${q(staging)}`;
+  return dialectOf(engine.dialect).upsert.upsert(insert, key.map((k) => engine.quoteIdent(k)), rest, true);
 }
 
 /**
@@ -61,32 +56,7 @@ export function mergeStatement(engine: Engine, target: TableName, staging: Table
  * so that every database says the same thing.
  */
 export async function checkUniqueKey(engine: Engine, target: TableName, key: readonly string[], shown: string): Promise<void> {
-  let keys: string[][];
-  if (engine.dialect === 'mysql') {
-    const sql = compileSql(
-      'SELECT index_name AS i, column_name AS c FROM information_schema.statistics WHERE table_schema = COALESCE(:schema, DATABASE()) AND table_name = :name AND non_unique = 0 ORDER BY index_name, seq_in_index',
-      'mysql',
-    );
-    const result = await engine.query(sql, [target.schema ?? null, target.name]);
-    keys = groupKeys(result.rows.map((r) => [String(r[0]), String(r[1])]));
-  } else if (engine.dialect === 'postgres') {
-    const sql = compileSql(
-      `SELECT CAST(i.indexrelid AS text) AS i, a.attname AS c FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
-       WHERE i.indrelid = to_regclass(:qualified) AND i.indisunique`,
-      'postgres',
-    );
-    const result = await engine.query(sql, [qualifiedName(engine, target)]);
-    keys = groupKeys(result.rows.map((r) => [String(r[0]), String(r[1])]));
-  } else {
-    const lists = await engine.query(compileSql(`SELECT name FROM pragma_index_list(:name) WHERE "unique" = 1`, 'sqlite'), [target.name]);
-    keys = [];
-    for (const row of lists.rows) {
-      const cols = await engine.query(compileSql('SELECT name FROM pragma_index_info(:index)', 'sqlite'), [String(row[0])]);
-      keys.push(cols.rows.map((c) => String(c[0])));
-    }
-    const pk = await engine.query(compileSql('SELECT name FROM pragma_table_info(:name) WHERE pk > 0 ORDER BY pk', 'sqlite'), [target.name]);
-    if (pk.rows.length > 0) keys.push(pk.rows.map((c) => String(c[0])));
-  }
+  const keys = await uniqueKeysOf(engine, target);
   const wanted = [...key].sort().join('\u0000');
   if (!keys.some((k) => [...k].sort().join('\u0000') === wanted)) {
     throw sqlTaskError(
@@ -94,6 +64,26 @@ export async function checkUniqueKey(engine: Engine, target: TableName, key: rea
         `Add one (CREATE UNIQUE INDEX ... ON ${shown} (${key.join(', ')})), or let SQLWrite create the table (it adds the key)`,
     );
   }
+}
+
+/** The column lists of a table's unique keys (primary key included), as the dialect reads them. */
+async function uniqueKeysOf(engine: Engine, target: TableName): Promise<string[][]> {
+  const how = dialectOf(engine.dialect).upsert.uniqueKeys;
+  const query = async (sql: string, values: Record<string, unknown>) => {
+    const compiled = compileSql(sql, engine.dialect);
+    return (await engine.query(compiled, compiled.names.map((n) => values[n] ?? null))).rows;
+  };
+  if (how.kind === 'pairs') {
+    const rows = await query(how.sql, { schema: target.schema ?? null, name: target.name, qualified: qualifiedName(engine, target) });
+    return groupKeys(rows.map((r) => [String(r[0]), String(r[1])]));
+  }
+  const keys: string[][] = [];
+  for (const row of await query(`SELECT name FROM pragma_index_list(:name) WHERE "unique" = 1`, { name: target.name })) {
+    keys.push((await query('SELECT name FROM pragma_index_info(:index)', { index: String(row[0]) })).map((c) => String(c[0])));
+  }
+  const pk = await query('SELECT name FROM pragma_table_info(:name) WHERE pk > 0 ORDER BY pk', { name: target.name });
+  if (pk.length > 0) keys.push(pk.map((c) => String(c[0])));
+  return keys;
 }
 
 function groupKeys(pairs: [string, string][]): string[][] {

@@ -97,4 +97,29 @@ export interface DialectSpec {
   readonly exclusiveStreams: boolean;
   /** Added to the message when a `:name` has no value (e.g. how to write a cast). */
   readonly missingParamHint: string;
+  /** Upserts: `SQLWrite` merges and the SQL run ledger. */
+  readonly upsert: UpsertSql;
 }
+
+/**
+ * How a dialect writes "insert, or update the row whose key exists"
+ * (`ON CONFLICT` or `ON DUPLICATE KEY`), and what a unique key may be.
+ * Quoted names in, statement text out; no connection needed.
+ */
+export interface UpsertSql {
+  /** The column type of long text that a unique key can still include elsewhere (MariaDB keys `varchar(191)`; a body is `longtext`). */
+  readonly longText: string;
+  /** A key column in a `UNIQUE (…)` clause of a created table (MariaDB keys a text column by a prefix). */
+  keyColumn(quoted: string, type: string): string;
+  /**
+   * `insert` (an `INSERT INTO t (cols) VALUES … | SELECT …` text) made an
+   * upsert on `key`: the `update` columns take the new values, or the row is
+   * left as it is when there are none. `fromSelect`: the insert reads a SELECT.
+   */
+  upsert(insert: string, key: readonly string[], update: readonly string[], fromSelect: boolean): string;
+  /** The SQL (with `:schema`, `:name`, `:qualified`) listing `(index, column)` of the table's unique keys, or the steps for SQLite. */
+  readonly uniqueKeys: UniqueKeysQuery;
+}
+
+/** How to read a table's unique keys: one query of `(index, column)` pairs, or SQLite's pragmas. */
+export type UniqueKeysQuery = { kind: 'pairs'; sql: string } | { kind: 'sqlite-pragmas' };

@@ -1,10 +1,16 @@
-/** The ledger's tables, per dialect (each dialect's text and key types). */
-export type LedgerDialect = 'postgres' | 'mysql' | 'sqlite';
+/**
+ * The SQL run ledger's tables and its two upserts, written once: what
+ * differs between databases (long text, the upsert form) comes from the
+ * dialect's `upsert` facts (`engines/<d>/upsert.ts`).
+ *
+ * @module
+ */
+import { dialectOf, type Dialect } from '../engines/dialects.js';
 
-export function ledgerDdl(dialect: LedgerDialect): string[] {
-  // MySQL/MariaDB cannot key a TEXT column and cap utf8mb4 keys at 767 bytes: varchar(191) keys, longtext bodies.
+export function ledgerDdl(dialect: Dialect): string[] {
+  // MySQL/MariaDB cannot key a TEXT column and cap utf8mb4 keys at 767 bytes: varchar(191) keys everywhere, long text bodies.
   const key = 'varchar(191)';
-  const body = dialect === 'mysql' ? 'longtext' : 'text';
+  const body = dialectOf(dialect).upsert.longText;
   return [
     `create table if not exists bigrays_meta (name varchar(64) not null primary key, value varchar(64) not null)`,
     `create table if not exists bigrays_runs (job ${key} not null, run_id varchar(64) not null, status varchar(16) not null, started_at varchar(40) not null, ended_at varchar(40), failed_task ${key}, header ${body} not null, primary key (job, run_id))`,
@@ -14,20 +20,13 @@ export function ledgerDdl(dialect: LedgerDialect): string[] {
   ];
 }
 
-export function insertIgnoreMetaSql(dialect: LedgerDialect): string {
-  switch (dialect) {
-    case 'postgres':
-      return 'insert into bigrays_meta (name, value) values (:name, :value) on conflict (name) do nothing';
-    case 'mysql':
-      return 'insert ignore into bigrays_meta (name, value) values (:name, :value)';
-    case 'sqlite':
-      return 'insert or ignore into bigrays_meta (name, value) values (:name, :value)';
-  }
+/** Records the schema version once (a row that exists is left as it is). */
+export function insertIgnoreMetaSql(dialect: Dialect): string {
+  return dialectOf(dialect).upsert.upsert('insert into bigrays_meta (name, value) values (:name, :value)', ['name'], [], false);
 }
 
-export function upsertCursorSql(dialect: LedgerDialect): string {
+/** Sets a cursor (set by `bigrays state --set`, or committed by a run). */
+export function upsertCursorSql(dialect: Dialect): string {
   const insert = 'insert into bigrays_cursors (job, task, value, updated_at, updated_by) values (:job, :task, :value, :updatedAt, :by)';
-  return dialect === 'mysql'
-    ? `${insert} on duplicate key update value = values(value), updated_at = values(updated_at), updated_by = values(updated_by)`
-    : `${insert} on conflict (job, task) do update set value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`;
+  return dialectOf(dialect).upsert.upsert(insert, ['job', 'task'], ['value', 'updated_at', 'updated_by'], false);
 }

@@ -21,7 +21,8 @@
 import { StateError } from '@bigrays/core';
 import { maskDsn, leaseExpired, type CheckpointStore, type CursorRecord, type LeaseHolder, type LedgerStore, type RunRecord, type RunStatus, type RunSummary, type TaskRunRecord } from '@bigrays/core/plugin';
 import { SQLSession } from '../session.js';
-import { ledgerDdl, upsertCursorSql, insertIgnoreMetaSql, type LedgerDialect } from './ddl.js';
+import { ledgerDdl, upsertCursorSql, insertIgnoreMetaSql } from './ddl.js';
+import type { Dialect } from '../engines/dialects.js';
 
 export const LEDGER_SCHEMA_VERSION = 1;
 const FLUSH_EVERY = 100;
@@ -53,8 +54,8 @@ export class SqlLedgerStore implements LedgerStore {
     return this.session;
   }
 
-  private get dialect(): LedgerDialect {
-    return this.db().dialect as LedgerDialect;
+  private get dialect(): Dialect {
+    return this.db().dialect as Dialect;
   }
 
   async open(): Promise<void> {

@@ -4,6 +4,7 @@
  * @module
  */
 import type { DialectSpec } from '../dialect.js';
+import { mysqlUpsert } from './upsert.js';
 import { mysqlErrors } from './errors.js';
 import { mysqlBindValue, mysqlValueWriter } from './values.js';
 
@@ -28,4 +29,5 @@ export const mysqlDialect: DialectSpec = {
   sizesDecimals: true,
   exclusiveStreams: true,
   missingParamHint: '',
+  upsert: mysqlUpsert,
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import type { DialectSpec } from '../dialect.js';
+import { postgresUpsert } from './upsert.js';
 import { postgresErrors } from './errors.js';
 import { pgBindValue, pgValueWriter } from './values.js';
 
@@ -28,4 +29,5 @@ export const postgresDialect: DialectSpec = {
   sizesDecimals: false,
   exclusiveStreams: false,
   missingParamHint: "; for a PostgreSQL cast write '::', as in 'x::int'",
+  upsert: postgresUpsert,
 };

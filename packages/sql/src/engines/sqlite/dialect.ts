@@ -4,6 +4,7 @@
  * @module
  */
 import type { DialectSpec } from '../dialect.js';
+import { sqliteUpsert } from './upsert.js';
 import { sqliteErrors } from './errors.js';
 import { sqliteBindValue, sqliteValueWriter } from './values.js';
 
@@ -29,4 +30,5 @@ export const sqliteDialect: DialectSpec = {
   sizesDecimals: true,
   exclusiveStreams: true,
   missingParamHint: '',
+  upsert: sqliteUpsert,
 };
