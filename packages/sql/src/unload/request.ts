@@ -215,3 +215,31 @@ export function substitutePlaceholders(
   }
   return out + body.slice(last);
 }
+
+/**
+ * The query with its `:name` placeholders rendered as SQL literals: `NULL`,
+ * numbers as written, `TRUE`/`FALSE`, and strings by the warehouse's own
+ * `quote` (its escaping rules differ; that is the one part each dialect owns).
+ */
+export function renderLiterals(request: Pick<UnloadRequest, 'query' | 'params'>, scanAs: Dialect, quote: (text: string) => string): string {
+  return substitutePlaceholders(request, scanAs, (name, value) => {
+    const v = literalValue(name, value);
+    switch (v.kind) {
+      case 'null':
+        return 'NULL';
+      case 'string':
+        return quote(v.text);
+      case 'number':
+        return v.text;
+      case 'boolean':
+        return v.value ? 'TRUE' : 'FALSE';
+    }
+  });
+}
+
+/** A string as a PostgreSQL-family literal without any backslash in it (`'it''s'`, `('a' || CHR(92) || 'b')`): it means the same whatever the server's backslash rule. */
+export function backslashFreeLiteral(text: string): string {
+  const parts = text.split('\\').map((part) => `'${part.replace(/'/g, "''")}'`);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' || CHR(92) || ')})`;
+}
+

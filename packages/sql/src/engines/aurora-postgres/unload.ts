@@ -15,10 +15,10 @@
 import {
   AWS_REGION,
   formatOf,
-  literalValue,
   parseS3Target,
   requiredOption,
-  substitutePlaceholders,
+  backslashFreeLiteral,
+  renderLiterals,
   UnloadSpecError,
   type UnloadRequest,
   type UnloadStatement,
@@ -27,27 +27,10 @@ import {
 /** The object key the export writes under the target prefix. */
 export const AURORA_EXPORT_FILE = 'export.csv';
 
-/** A string as a literal without any backslash in it: `'it''s'`, `('a' || CHR(92) || 'b')`. */
-function stringLiteral(text: string): string {
-  const parts = text.split('\\').map((part) => `'${part.replace(/'/g, "''")}'`);
-  return parts.length === 1 ? parts[0]! : `(${parts.join(' || CHR(92) || ')})`;
-}
 
 /** The query with its `:name` placeholders rendered as literals (what the function runs). */
 export function auroraExportQuery(request: Pick<UnloadRequest, 'query' | 'params'>): string {
-  const query = substitutePlaceholders(request, 'postgres', (name, value) => {
-    const v = literalValue(name, value);
-    switch (v.kind) {
-      case 'null':
-        return 'NULL';
-      case 'string':
-        return stringLiteral(v.text);
-      case 'number':
-        return v.text;
-      case 'boolean':
-        return v.value ? 'TRUE' : 'FALSE';
-    }
-  });
+  const query = renderLiterals(request, 'postgres', backslashFreeLiteral);
   // The server may wrap the query (aws_s3 runs `COPY (query) TO …`): a trailing `-- comment` must not swallow what follows.
   return request.query.includes('--') ? `${query}\n` : query;
 }

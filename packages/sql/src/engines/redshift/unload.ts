@@ -11,21 +11,16 @@ import {
   AWS_REGION,
   checkedOption,
   formatOf,
-  literalValue,
   parseS3Target,
   requiredOption,
-  substitutePlaceholders,
+  backslashFreeLiteral,
+  renderLiterals,
   type UnloadRequest,
   type UnloadStatement,
 } from '../../unload/request.js';
 
 const IAM_ROLE = /^(default|arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512})$/;
 
-/** A string as a literal without any backslash in it: `'it''s'`, `('a' || CHR(92) || 'b')`. */
-function stringLiteral(text: string): string {
-  const parts = text.split('\\').map((part) => `'${part.replace(/'/g, "''")}'`);
-  return parts.length === 1 ? parts[0]! : `(${parts.join(' || CHR(92) || ')})`;
-}
 
 /** Quotes `text` as one Redshift string literal (what `QUOTE_LITERAL` does). */
 function quoteLiteral(text: string): string {
@@ -34,19 +29,7 @@ function quoteLiteral(text: string): string {
 
 /** The query with its `:name` placeholders rendered as literals (what runs inside UNLOAD). */
 export function redshiftUnloadQuery(request: Pick<UnloadRequest, 'query' | 'params'>): string {
-  const query = substitutePlaceholders(request, 'postgres', (name, value) => {
-    const v = literalValue(name, value);
-    switch (v.kind) {
-      case 'null':
-        return 'NULL';
-      case 'string':
-        return stringLiteral(v.text);
-      case 'number':
-        return v.text;
-      case 'boolean':
-        return v.value ? 'TRUE' : 'FALSE';
-    }
-  });
+  const query = renderLiterals(request, 'postgres', backslashFreeLiteral);
   // The server may wrap the query (aws_s3 runs `COPY (query) TO …`): a trailing `-- comment` must not swallow what follows.
   return request.query.includes('--') ? `${query}\n` : query;
 }

@@ -14,10 +14,9 @@
  */
 import {
   formatOf,
-  literalValue,
   parseS3Target,
   requiredOption,
-  substitutePlaceholders,
+  renderLiterals,
   type UnloadRequest,
   type UnloadStatement,
 } from '../../unload/request.js';
@@ -31,19 +30,7 @@ function stringLiteral(text: string): string {
 
 /** The query with its `:name` placeholders rendered as literals. */
 export function snowflakeUnloadQuery(request: Pick<UnloadRequest, 'query' | 'params'>): string {
-  return substitutePlaceholders(request, 'mysql', (name, value) => {
-    const v = literalValue(name, value);
-    switch (v.kind) {
-      case 'null':
-        return 'NULL';
-      case 'string':
-        return stringLiteral(v.text);
-      case 'number':
-        return v.text;
-      case 'boolean':
-        return v.value ? 'TRUE' : 'FALSE';
-    }
-  });
+  return renderLiterals(request, 'mysql', stringLiteral);
 }
 
 /**
