@@ -61,8 +61,12 @@ export class FileLedgerStore implements LedgerStore {
     await mkdir(join(this.root, 'jobs'), { recursive: true });
     // A folder that exists but cannot be written fails here, before any task runs, not at the first record.
     const probe = join(this.root, `.probe-${process.pid}-${randomBytes(4).toString('hex')}`);
-    await writeFile(probe, 'ok');
-    await unlink(probe);
+    try {
+      await writeFile(probe, 'ok');
+    } finally {
+      // On a full disk the file is created but its bytes are not: leave nothing half-written behind.
+      await unlink(probe).catch(() => undefined);
+    }
   }
 
   private jobDir(job: string): string {
