@@ -118,6 +118,29 @@ describe.each([
       await store.close();
     }
   });
+
+  maybe('two jobs in one store run at the same time: both succeed, each sees only its own runs and tasks', async () => {
+    const dsn = await freshDatabase(kind);
+    @Task() class Slow { async run() { await new Promise((r) => setTimeout(r, 100)); ran.push('Slow'); return 'slow'; } }
+    @Task() class Fast { run() { ran.push('Fast'); return 'fast'; } }
+    const [a, b] = await Promise.all([
+      runJob({ tasks: [Slow], state: dsn, jobName: 'job-a' }),
+      runJob({ tasks: [Fast], state: dsn, jobName: 'job-b' }),
+    ]);
+    expect(a.ok && b.ok).toBe(true);
+    expect(ran.sort()).toEqual(['Fast', 'Slow']);
+    const store = await openLedgerStore({ state: dsn });
+    try {
+      expect((await store.listRuns('job-a', 5)).map((r) => r.runId)).toEqual([a.runId]);
+      expect((await store.listRuns('job-b', 5)).map((r) => r.runId)).toEqual([b.runId]);
+      expect((await store.getRun(a.runId!))!.tasks.map((t) => t.name)).toEqual(['Slow']);
+      expect((await store.getRun(b.runId!))!.tasks.map((t) => t.name)).toEqual(['Fast']);
+      expect(await store.currentLease('job-a')).toBeUndefined();
+      expect(await store.currentLease('job-b')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('a database ledger that cannot be reached', () => {
