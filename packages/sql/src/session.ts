@@ -26,6 +26,7 @@ import { bindParams, checkParams, checkSql, type Params } from './params.js';
 import { compileSql, placeholderNames, splitStatements, type Dialect } from './sql-text.js';
 import { spoolBatches } from './spool.js';
 import { rowMaker } from './values.js';
+import { mapNumbers, numberMode, type NumberMode } from './number-mapping.js';
 import { writeTable, type WriteOptions } from './write.js';
 
 export type { Params } from './params.js';
@@ -55,6 +56,7 @@ export class SQLSession extends Resource {
     { name: 'DB_DSN', description: 'SQL: connection string (postgres://, mysql://, mariadb://, sqlite:)' },
     { name: 'DB_USER', description: 'SQL: overrides the user in DB_DSN' },
     { name: 'DB_PWD', description: 'SQL: overrides the password in DB_DSN', secret: true },
+    { name: 'DB_NUMBERS', description: "SQL: 'number' makes query()/stream() return bigint and numeric as JS numbers when exact (else the task fails); default 'string'" },
   ];
 
   /**
@@ -70,10 +72,12 @@ export class SQLSession extends Resource {
     } catch (error) {
       throw new ConfigurationError((error as Error).message, ['BIGRAYS_DB_DSN']);
     }
+    numberMode(config);
     return missing;
   }
 
   #spec: ConnectionSpec | undefined;
+  #numbers: NumberMode = 'string';
   #dataSource: DataSource | undefined;
   #runner: QueryRunner | undefined;
   #engine: Engine | undefined;
@@ -120,6 +124,7 @@ export class SQLSession extends Resource {
   async open(config: Config): Promise<void> {
     const spec = parseDsn(config);
     this.#spec = spec;
+    this.#numbers = numberMode(config);
     const typeorm = await loadTypeorm();
     const timeoutMs = Math.round(spec.connectTimeoutSeconds * 1000);
     const driver = driverFor(spec);
@@ -197,6 +202,7 @@ export class SQLSession extends Resource {
     return this.#op(async (engine) => {
       const { compiled, values } = bindParams(engine.dialect, sql, params);
       const result = await engine.query(compiled, values);
+      if (this.#numbers === 'number') mapNumbers(result.rows, result.columns);
       const make = rowMaker(result.columns.map((c) => c.name));
       return result.rows.map(make);
     });
@@ -252,7 +258,10 @@ export class SQLSession extends Resource {
     this.#streams++;
     try {
       let make: ((values: readonly unknown[]) => Row) | undefined;
+      let seen = 0;
       for await (const batch of engine.batches(compiled, values, STREAM_BATCH)) {
+        if (this.#numbers === 'number') mapNumbers(batch.rows, batch.columns, seen + 1);
+        seen += batch.rows.length;
         make ??= rowMaker(batch.columns.map((c) => c.name));
         for (const row of batch.rows) yield make(row);
         if (signal.aborted) throw signal.reason;

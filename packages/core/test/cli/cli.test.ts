@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, startCli, normalize, waitFor, REPO, BIN } from '../../../../test/support/cli.js';
+import { runCli, startCli, normalize, waitFor, REPO, BIN, childEnv } from '../../../../test/support/cli.js';
 
 const FIXTURES = join(REPO, 'packages', 'core', 'test', 'fixtures');
 const job = (name: string) => join(FIXTURES, 'jobs', name);
@@ -38,6 +38,26 @@ describe('bigrays <job>', () => {
     noStack(r.stderr);
     expect(readEvents()).toEqual(['open', 'close: Breaks failed: the warehouse is on fire']);
     expect(normalize(r.stderr)).toMatchSnapshot();
+  });
+
+  // Issue 14, item 17: with stdout and stderr piped (separately or to one pipe), the error was printed by the
+  // run view's line for the task and again by the report that ends the run.
+  it.each([
+    ['stdout and stderr piped apart', 'pipe'],
+    ['both to one pipe (2>&1)', 'same'],
+  ])('a failing task: its error is printed once (%s)', (_name, mode) => {
+    const args = [BIN, job('failing.ts')];
+    const r =
+      mode === 'pipe'
+        ? runCli(args.slice(1))
+        : (() => {
+            const out = spawnSync('sh', ['-c', '"$0" "$@" 2>&1', process.execPath, ...args], { cwd: REPO, env: childEnv({ NO_COLOR: '1' }), encoding: 'utf8' });
+            return { code: out.status, stdout: out.stdout, stderr: out.stdout };
+          })();
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('the warehouse is on fire').length - 1).toBe(1);
+    expect(r.stderr).toContain('✖ Breaks failed after');
+    expect(r.stderr).toContain('bigrays: job failed (failed: Breaks; skipped: NeverRuns)\n  ✖ Breaks failed: the warehouse is on fire');
   });
 
   it('--log-level debug adds the stack trace', () => {
@@ -202,6 +222,9 @@ describe('signals', () => {
     expect(r.code).toBe(code);
     expect(readEvents()).toEqual(['open', 'running', `close: Hang failed: interrupted by ${signal}`]);
     expect(r.stderr).toContain(`interrupted by ${signal}`);
+    // No error report ends an interrupted run: the view shows the failed task's error, once.
+    expect(r.stderr).toContain(`✖ Hang failed: interrupted by ${signal}`);
+    expect(r.stderr.split('Hang failed: interrupted').length - 1).toBe(1);
   });
 });
 

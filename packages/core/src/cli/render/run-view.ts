@@ -112,6 +112,10 @@ export class RunView {
         if (this.ticker) clearInterval(this.ticker);
         this.restoreStdout?.();
         this.redraw();
+        // An interrupted run ends without the error report (its exit code says why): its task errors are shown here instead.
+        if (event.result.interrupted) {
+          for (const line of this.lines.filter((l) => l.state === 'failed')) this.print(`  ${this.c.red('✖')} ${this.failure(line)}`);
+        }
         this.print(renderSummary(event.result, this.live));
         break;
     }
@@ -126,7 +130,8 @@ export class RunView {
       case 'succeeded':
         return `${c.green('✔')} ${line.name}  ${c.dim(formatDuration(report!.durationMs))}${volume ? `  ${volume}` : ''}`;
       case 'failed':
-        return `${c.red('✖')} ${line.name} failed after ${formatDuration(report!.durationMs)}: ${message(report!.error).replace(`${line.name} failed: `, '').replace(`${line.name}: `, '')}`;
+        // The error itself is printed once, by the report that ends a failed run (issue 14, item 17: it was printed twice).
+        return `${c.red('✖')} ${line.name} failed after ${formatDuration(report!.durationMs)}`;
       case 'skipped':
         return `${c.yellow('–')} ${line.name} skipped: ${report?.reason ?? ''}`;
       case 'running': {
@@ -137,6 +142,10 @@ export class RunView {
       default:
         return c.dim(`· ${line.name}`);
     }
+  }
+
+  private failure(line: Line): string {
+    return `${line.name} failed: ${message(line.report!.error).replace(`${line.name} failed: `, '').replace(`${line.name}: `, '')}`;
   }
 
   private redraw(): void {
