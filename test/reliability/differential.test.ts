@@ -190,10 +190,17 @@ function maskedValue(col: ColumnSpec, v: unknown, path: MaskPath): boolean {
   if (col.kind === 'float' && masked('new-1') && path.input === 'rows' && typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= 2 ** 53) return true;
   // new-2: SQLite stores decimals as REAL: more than 15 significant digits are rounded without an error.
   if (col.kind === 'decimal' && masked('new-2') && path.to === 'sqlite' && text.replace(/[^0-9]/g, '').replace(/^0+/, '').replace(/0+$/, '').length > 15) return true;
+  // new-4: a JSON number beyond a double (1e400) in a SQLite column declared JSON (NUMERIC affinity, as the source table
+  // here is made by SQLite's own client) is stored as REAL Infinity; bigrays reads Infinity and a JSON write turns it into null.
+  if (col.kind === 'json' && masked('new-4') && path.from === 'sqlite' && /e\+?\d{3}/i.test(text)) return true;
+  // new-5: a top-level JSON string in a PostgreSQL jsonb column of a spooled Dataset: ToS3's raw bytes differ from COPY's.
+  if (col.kind === 'json' && masked('new-5') && path.from === 'postgres' && path.input === 'dataset' && path.to === undefined && /^\s*"/.test(text)) return true;
   return false;
 }
 
 interface MaskPath {
+  /** The database the table comes from. */
+  from?: Dialect;
   input?: 'rows' | 'dataset';
   to?: Dialect;
   settings?: Settings;
@@ -252,7 +259,7 @@ describe('differential round trips', () => {
           const id = `read.${path}.${dialect}.${family}${suffix(settings)}`;
           (ready[dialect] ? itCase(id) : itCase(id).skip)(caseTitle(id), async () => {
             const s = await side(dialect, settings);
-            const columns = familyColumns(dialect, family);
+            const columns = maskColumns(familyColumns(dialect, family), { from: dialect, input: path });
             const kinds = kindsOf(columns);
             // SQLite stores DECIMAL as REAL and bigrays formats it with the declared scale (documented): compare by value.
             const canon = { looseDecimal: dialect === 'sqlite' };
@@ -298,7 +305,7 @@ describe('differential round trips', () => {
             (ready[from] && ready[to] ? itCase(id) : itCase(id).skip)(caseTitle(id), async () => {
               const src = await side(from, 'defaults');
               const dst = await side(to, settings);
-              const columns = maskColumns(columnsOf(from), { input, to, settings });
+              const columns = maskColumns(columnsOf(from), { from, input, to, settings });
               const kinds = kindsOf(columns);
               await check(
                 id,
@@ -427,7 +434,7 @@ describe('differential round trips', () => {
       const id = `csv.${dialect}.${input}`;
       (ready[dialect] ? itCase(id) : itCase(id).skip)(caseTitle(id, 'ToCSV, read by a strict CSV reader'), async () => {
         const s = await side(dialect, 'defaults');
-        const columns = maskColumns(columnsOf(dialect).filter((c) => c.kind !== 'binary' && c.kind !== 'array'), { input });
+        const columns = maskColumns(columnsOf(dialect).filter((c) => c.kind !== 'binary' && c.kind !== 'array'), { from: dialect, input });
         const kinds = kindsOf(columns);
         const canon = { looseDecimal: dialect === 'sqlite' };
         await check(id, tableArb(columns, 4), async (rows) => {
@@ -455,7 +462,7 @@ describe('differential round trips', () => {
       const s3id = `s3.${dialect}.${input}`;
       (ready[dialect] && motoReady ? itCase(s3id) : itCase(s3id).skip)(caseTitle(s3id, 'ToS3 then FromS3 (csv and raw bytes)'), async () => {
         const s = await side(dialect, 'defaults');
-        const columns = maskColumns(columnsOf(dialect).filter((c) => c.kind !== 'binary' && c.kind !== 'array'), { input });
+        const columns = maskColumns(columnsOf(dialect).filter((c) => c.kind !== 'binary' && c.kind !== 'array'), { from: dialect, input });
         const kinds = kindsOf(columns);
         const canon = { looseDecimal: dialect === 'sqlite' };
         await check(

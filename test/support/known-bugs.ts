@@ -36,7 +36,7 @@ export const KNOWN_BUGS: Record<string, KnownBug> = {
  * failing until it is fixed. When a finding is fixed, delete it here: its
  * values come back into the generated tables.
  */
-export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>([]);
+export const MASKED_WHILE_OPEN: ReadonlySet<number | string> = new Set<number | string>(['new-4', 'new-5']);
 
 /** Whether the generators leave out the values of `finding` (never with `RELI_BUGS=strict`). */
 export function masked(finding: number | string): boolean {

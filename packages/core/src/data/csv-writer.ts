@@ -23,6 +23,8 @@ const QUOTE = 34;
 const CR = 13;
 const LF = 10;
 const SPACE = 32;
+/** U+FEFF: a reader drops it at the start of a file (a BOM), so a field that starts with it is quoted. */
+const BOM = 0xfeff;
 
 const QUOTES = /"/g;
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -35,13 +37,16 @@ const SHORT_STRING = 10;
 
 /**
  * Encodes a string as a CSV field, quoting it only when it must be quoted:
- * when it contains `,` `"` CR or LF, or starts or ends with a space (tools
- * that trim unquoted fields would otherwise lose the space). `''` is `""`.
+ * when it contains `,` `"` CR or LF, starts or ends with a space (tools
+ * that trim unquoted fields would otherwise lose the space), or starts with
+ * U+FEFF (read as a byte-order mark, and dropped, at the start of a file or of
+ * a spool read from its first row). `''` is `""`.
  */
 export function encodeCsvString(s: string): string {
   const n = s.length;
   if (n === 0) return '""';
-  if (s.charCodeAt(0) === SPACE || s.charCodeAt(n - 1) === SPACE) return quote(s);
+  const first = s.charCodeAt(0);
+  if (first === SPACE || first === BOM || s.charCodeAt(n - 1) === SPACE) return quote(s);
   if (n > SHORT_STRING) return NEEDS_QUOTES.test(s) ? quote(s) : s;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);

@@ -72,6 +72,11 @@ describe('lines', () => {
     expect(encodeCsvRecord({ b: 2, a: 'y', extra: 'ignored' }, ['a', 'b', 'missing'])).toBe('y,2,\n');
   });
 
+  it('quotes a field that starts with U+FEFF, which a reader drops as a byte-order mark at the start of a file', () => {
+    expect(encodeCsvString('\ufeffbom')).toBe('"\ufeffbom"');
+    expect(encodeCsvString('a\ufeff')).toBe('a\ufeff');
+  });
+
   it("quotes a lone \\. (PostgreSQL's end-of-data marker) when it is the only field of a line", () => {
     // COPY FROM STDIN ... CSV (and psql's \\copy) stops at a line that is exactly \\. unquoted, dropping every later row.
     expect(encodeCsvRow(['\\.'])).toBe('"\\."\n');

@@ -102,6 +102,14 @@ describe('DatasetWriter + Dataset', () => {
     expect((await ds.toArray()).map((r) => r['s'])).toEqual(['a', '\\.', 'b']);
   });
 
+  it('keeps a value that starts with U+FEFF (a BOM to CSV readers) in every row, the first included', async () => {
+    const w = await DatasetWriter.create([{ name: 's', type: 'text' }]);
+    for (const s of ['\ufeffbom', null, '\ufeff']) w.writeRow([s]);
+    const ds = await w.finish();
+    expect((await ds.toArray()).map((r) => r['s'])).toEqual(['\ufeffbom', null, '\ufeff']);
+    expect(await readAll(ds.csvStream({ header: false }))).toBe('"\ufeffbom"\n\n"\ufeff"\n');
+  });
+
   it('csvStream yields the raw file, with or without the header', async () => {
     const ds = await smallDataset();
     const file = readFileSync(ds.path, 'utf8');
