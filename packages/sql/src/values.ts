@@ -227,7 +227,15 @@ export function calendarDay(d: Date): string | null {
 /** The JSON text of a value (a `JsonText` as it is; bigints as numbers). */
 export function jsonText(v: unknown): string {
   if (v instanceof JsonText) return v.text;
-  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? 'null';
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : finiteJsonNumber(x))) ?? 'null';
+}
+
+/** JSON has no Infinity or NaN: `JSON.stringify` would write `null`, a silent change. Refused instead (issue 10 new-4). */
+function finiteJsonNumber(x: unknown): unknown {
+  if (typeof x === 'number' && !Number.isFinite(x)) {
+    throw new TypeError(`a JSON value holds ${x}, which JSON cannot represent (a number beyond a double, such as 1e400 stored in a SQLite JSON column, reads as Infinity); nothing was written. Cast the column to text in the query`);
+  }
+  return x;
 }
 
 

@@ -343,6 +343,10 @@ function encodeJson(value: unknown): string {
   if (typeof value === 'string') return encodeCsvString(JSON.stringify(value));
   // Exact JSON text (big numbers, a JSON null) as read: written as is.
   if (value instanceof JsonText) return encodeCsvString(value.text);
-  const json = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) as string | undefined;
+  const json = JSON.stringify(value, (_k, v: unknown) => {
+    // JSON has no Infinity or NaN: JSON.stringify would write null, a silent change (issue 10 new-4).
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`a JSON value holds ${v}, which JSON cannot represent; cast the column to text in the query`);
+    return typeof v === 'bigint' ? v.toString() : v;
+  }) as string | undefined;
   return json === undefined ? '' : encodeCsvString(json);
 }
