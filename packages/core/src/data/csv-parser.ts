@@ -46,8 +46,16 @@ export class CsvParser {
   private field = '';
   /** The previous chunk ended with a CR; a leading LF in the next one belongs to it. */
   private skipLF = false;
-  private started = false;
+  private started: boolean;
   private records = 0;
+
+  /**
+   * `bom: false` for input that does not start at the beginning of a file
+   * (a spool read from its first row): a leading U+FEFF there is data.
+   */
+  constructor(options: { bom?: boolean } = {}) {
+    this.started = options.bom === false;
+  }
 
   /** Parses `text`, appending every record it completes to `out` (returned). */
   push(text: string, out: CsvRecord[] = []): CsvRecord[] {
@@ -214,8 +222,9 @@ export type CsvChunk = Buffer | Uint8Array | string;
  */
 export async function* parseCsvBatches(
   source: AsyncIterable<CsvChunk> | Iterable<CsvChunk>,
+  options: { bom?: boolean } = {},
 ): AsyncGenerator<CsvRecord[], void, undefined> {
-  const parser = new CsvParser();
+  const parser = new CsvParser(options);
   // A multi-byte character may be split across two chunks; the decoder holds the partial bytes.
   const decoder = new StringDecoder('utf8');
   for await (const chunk of source) {

@@ -128,7 +128,8 @@ export class Dataset implements AsyncIterable<Row> {
       : createRowDecoder(this.columns, this.columnTypes);
     const stream = createReadStream(this.path, { start: this.#headerLength, highWaterMark: READ_CHUNK });
     try {
-      for await (const records of parseCsvBatches(stream)) {
+      // Read from the first row, after the header: a U+FEFF there is the start of a value, not a byte-order mark.
+      for await (const records of parseCsvBatches(stream, { bom: false })) {
         const rows = new Array<Row | unknown[]>(records.length);
         for (let i = 0; i < records.length; i++) rows[i] = decode(records[i]!);
         yield rows;

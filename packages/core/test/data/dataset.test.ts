@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -108,6 +108,15 @@ describe('DatasetWriter + Dataset', () => {
     const ds = await w.finish();
     expect((await ds.toArray()).map((r) => r['s'])).toEqual(['\ufeffbom', null, '\ufeff']);
     expect(await readAll(ds.csvStream({ header: false }))).toBe('"\ufeffbom"\n\n"\ufeff"\n');
+  });
+
+  it('reads a first row that starts with U+FEFF unquoted (as PostgreSQL COPY writes it) as data, not as a byte-order mark', async () => {
+    const w = await DatasetWriter.create([{ name: 's', type: 'text' }]);
+    for (const s of ['x', null]) w.writeRow([s]);
+    const ds = await w.finish();
+    // The bytes COPY … TO STDOUT (CSV) gives for these rows: it quotes no leading U+FEFF.
+    writeFileSync(ds.path, 's\n\ufeffbom\n\n');
+    expect((await ds.toArray()).map((r) => r['s'])).toEqual(['\ufeffbom', null]);
   });
 
   it('csvStream yields the raw file, with or without the header', async () => {
