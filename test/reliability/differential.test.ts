@@ -193,8 +193,8 @@ function maskedValue(col: ColumnSpec, v: unknown, path: MaskPath): boolean {
   // new-4: a JSON number beyond a double (1e400) in a SQLite column declared JSON (NUMERIC affinity, as the source table
   // here is made by SQLite's own client) is stored as REAL Infinity; bigrays reads Infinity and a JSON write turns it into null.
   if (col.kind === 'json' && masked('new-4') && path.from === 'sqlite' && /e\+?\d{3}/i.test(text)) return true;
-  // new-5: a top-level JSON string in a PostgreSQL jsonb column of a spooled Dataset: ToS3's raw bytes differ from COPY's.
-  if (col.kind === 'json' && masked('new-5') && path.from === 'postgres' && path.input === 'dataset' && path.to === undefined && /^\s*"/.test(text)) return true;
+  // new-5: a top-level JSON string in a JSON column of a spooled Dataset (PostgreSQL, SQLite): ToS3's raw bytes and the client's export disagree.
+  if (col.kind === 'json' && masked('new-5') && path.input === 'dataset' && path.to === undefined && /^\s*"/.test(text)) return true;
   return false;
 }
 
