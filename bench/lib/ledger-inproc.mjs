@@ -9,10 +9,12 @@ import { ROOT } from './env.mjs';
 const job = resolve(process.argv[2]);
 const state = process.argv[3] ?? 'off';
 const core = await import('@bigrays/core');
+// beginJob is a test/bench hook: @bigrays/core/testing.
+const { beginJob } = await import('@bigrays/core/testing');
 const { compileJob } = await import(pathToFileURL(join(ROOT, 'packages/core/dist/cli/compile-job.js')).href);
 const url = await compileJob(job);
 
-core.beginJob();
+beginJob();
 const t0 = performance.now();
 await import(url);
 const t1 = performance.now();
