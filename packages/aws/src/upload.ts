@@ -10,10 +10,8 @@ import {
   CopyProgress,
   contentHeadersOf,
   describeValue,
+  checkTableInput,
   encodeTable,
-  formatProblem,
-  tableInputKind,
-  unsupportedInputError,
   type ParquetStreamOptions,
   errorMessage,
 } from '@bigrays/core/plugin';
@@ -123,16 +121,16 @@ export async function runUpload(
 
   checkName('bucket', bucket);
   checkName('key', key);
-  const kind = tableInputKind(input);
-  if (kind === undefined) {
-    const err = unsupportedInputError(input, label);
-    throw taskError('S3Client', err.message, { cause: err });
-  }
   const format = options.format ?? 'csv';
   const compression = options.compression ?? 'none';
-  // Named after the task's attribute (`ToS3.format`) when called by a task.
-  const problem = formatProblem(input, format, compression, label.endsWith('.input') ? label.slice(0, -'.input'.length) : 'upload');
-  if (problem !== undefined) throw taskError('S3Client', problem);
+  const kind = checkTableInput(input, {
+    label,
+    format,
+    compression,
+    // Named after the task's attribute (`ToS3.format`) when called by a task.
+    where: label.endsWith('.input') ? label.slice(0, -'.input'.length) : 'upload',
+    fail: (message, cause) => taskError('S3Client', message, cause === undefined ? undefined : { cause }),
+  });
   const headers = contentHeadersOf(input, format, compression);
   const sse = options.serverSideEncryption === undefined ? 'AES256' : options.serverSideEncryption;
   const partSize = choosePartSize(input, kind, options.partSize);

@@ -28,7 +28,8 @@
  * - **CSV** (`rowsToCsvStream`, `encodeCsv*`, `columnsOf`, `CsvParser`,
  *   `parseCsv*`): the encoder and parser every bigrays CSV goes through
  *   (RFC 4180, `\n` line ends, exact round trip through `Dataset`).
- * - **Formats** (`encodeTable`, `contentHeadersOf`, `formatProblem`,
+ * - **Formats** (`checkTableInput`: the one check of an export task's input;
+ *   `encodeTable`, `contentHeadersOf`, `formatProblem`,
  *   `jsonLinesStream`, `parseJsonLines`, `parquetStream`, `parquetRows`, ...):
  *   the table formats and compressions export tasks write (`format`,
  *   `compression` options) and read back, one encoder for every destination.
@@ -101,9 +102,11 @@ export { CsvParser, parseCsv, parseCsvBatches, parseCsvString, type CsvChunk, ty
 
 // Output formats of export tasks: CSV, JSON Lines, Parquet, gzip.
 export {
+  checkTableInput,
   encodeTable,
   contentHeadersOf,
   formatProblem,
+  type TableInputCheck,
   TABLE_FORMATS,
   TABLE_COMPRESSIONS,
   type TableFormat,

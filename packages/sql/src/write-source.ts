@@ -7,7 +7,7 @@
  * @module
  */
 import { Dataset, type ColumnType, type Row } from '@bigrays/core';
-import { columnsOf, describeValue, tableInputKind } from '@bigrays/core/plugin';
+import { checkTableInput, columnsOf, describeValue } from '@bigrays/core/plugin';
 import type { WriteSource } from './engine.js';
 import { dialectOf, valueWriter, type Dialect } from './engines/dialects.js';
 import { sqlTaskError } from './errors.js';
@@ -181,10 +181,11 @@ async function rowsSource(input: Iterable<Row> | AsyncIterable<Row>): Promise<So
 }
 
 export async function openSource(input: unknown, label: string): Promise<Source> {
-  const kind = tableInputKind(input);
-  if (kind === 'dataset') return datasetSource(input as Dataset);
-  if (kind === 'rows') return rowsSource(input as Iterable<Row> | AsyncIterable<Row>);
-  throw sqlTaskError(
-    `${label} must be rows (an array, iterable or async iterable of row objects) or a Dataset; got ${describeValue(input)}`,
-  );
+  const kind = checkTableInput(input, {
+    label,
+    accept: ['rows', 'dataset'],
+    accepted: 'rows (an array, iterable or async iterable of row objects) or a Dataset',
+    fail: (message) => sqlTaskError(message),
+  });
+  return kind === 'dataset' ? datasetSource(input as Dataset) : rowsSource(input as Iterable<Row> | AsyncIterable<Row>);
 }

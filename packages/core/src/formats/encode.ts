@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { CsvProgress } from '../data/csv-writer.js';
-import { contentTypeOf, tableInputKind, toCsvReadable } from '../data/table-input.js';
+import { contentTypeOf, describeValue, tableInputKind, toCsvReadable, unsupportedInputError, type TableInputKind } from '../data/table-input.js';
 import { jsonLinesStream } from './jsonl.js';
 import { parquetStream, type ParquetStreamOptions } from './parquet/write.js';
 
@@ -56,6 +56,42 @@ export function formatProblem(input: unknown, format: unknown, compression: unkn
     return `${where}.format = '${String(format)}' needs a table (rows or a Dataset) as input; got ${kind === 'text' ? 'a string' : kind === 'bytes' ? 'bytes' : 'a stream'}, which is written as is only with format = 'csv'`;
   }
   return undefined;
+}
+
+/** What an export task tells {@link checkTableInput} about itself. */
+export interface TableInputCheck {
+  /** How to name the input in messages, e.g. `'ToCSV.input'`. */
+  label: string;
+  /** The output format and compression to check against the input (ToCSV, ToS3); omitted by a task that takes rows only (SQLWrite). */
+  format?: unknown;
+  compression?: unknown;
+  /** Who owns `format`/`compression` in messages (`'ToS3'`); default: `label` without `.input`. */
+  where?: string;
+  /** The input kinds the task takes (SQLWrite: rows and Dataset); default every kind {@link toCsvReadable} takes. */
+  accept?: readonly TableInputKind[];
+  /** What the accepted kinds are called, when `accept` narrows them. */
+  accepted?: string;
+  /** Builds the task's own error (its class and name say which task). */
+  fail: (message: string, cause?: unknown) => Error;
+}
+
+/**
+ * The one check every export task (ToCSV, ToS3, SQLWrite) makes of its
+ * input before it reads a byte: an input it takes, in a format that can write
+ * it. Returns the input's kind; throws `check.fail(…)` otherwise.
+ */
+export function checkTableInput(input: unknown, check: TableInputCheck): TableInputKind {
+  const kind = tableInputKind(input);
+  if (kind === undefined || (check.accept !== undefined && !check.accept.includes(kind))) {
+    if (check.accepted !== undefined) throw check.fail(`${check.label} must be ${check.accepted}; got ${describeValue(input)}`);
+    const err = unsupportedInputError(input, check.label);
+    throw check.fail(err.message, err);
+  }
+  if (check.format !== undefined || check.compression !== undefined) {
+    const problem = formatProblem(input, check.format ?? 'csv', check.compression ?? 'none', check.where ?? check.label.replace(/\.input$/, ''));
+    if (problem !== undefined) throw check.fail(problem);
+  }
+  return kind;
 }
 
 /**

@@ -11,8 +11,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Dataset } from '../data/dataset.js';
-import { describeValue, tableInputKind, unsupportedInputError } from '../data/table-input.js';
-import { encodeTable, formatProblem, type TableCompression, type TableFormat } from '../formats/encode.js';
+import { describeValue } from '../data/table-input.js';
+import { checkTableInput, encodeTable, type TableCompression, type TableFormat } from '../formats/encode.js';
 import type { ParquetStreamOptions } from '../formats/parquet/write.js';
 import { TaskError } from '../errors/errors.js';
 import { errorMessage } from '../errors/message.js';
@@ -77,13 +77,13 @@ export class ToCSV {
     if (typeof this.filename !== 'string' || this.filename === '') {
       throw new TaskError(task, `${task}.filename must be a non-empty path; got ${describeValue(this.filename)}`);
     }
-    const kind = tableInputKind(this.input);
-    if (kind === undefined) {
-      const err = unsupportedInputError(this.input, `${task}.input`);
-      throw new TaskError(task, err.message, { cause: err });
-    }
-    const problem = formatProblem(this.input, this.format, this.compression, task);
-    if (problem !== undefined) throw new TaskError(task, problem);
+    const kind = checkTableInput(this.input, {
+      label: `${task}.input`,
+      format: this.format,
+      compression: this.compression,
+      where: task,
+      fail: (message, cause) => new TaskError(task, message, cause === undefined ? undefined : { cause }),
+    });
 
     const target = resolve(this.filename);
     const dir = dirname(target);
