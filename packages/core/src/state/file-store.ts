@@ -22,7 +22,7 @@ import { access, copyFile, link, mkdir, readFile, readdir, rename, rm, stat, unl
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StateError } from '../errors/errors.js';
-import { createFileExclusive, readJson, writeFileAtomic } from './atomic-file.js';
+import { createFileExclusive, readJson, readTextIfExists, writeFileAtomic } from './atomic-file.js';
 import { leaseExpired } from './lease-expiry.js';
 import type { CheckpointStore, CursorRecord, LeaseHolder, LedgerStore, RunRecord, RunStatus, RunSummary, TaskRunRecord } from './ledger.js';
 
@@ -145,13 +145,8 @@ export class FileLedgerStore implements LedgerStore {
   }
 
   private async readJournal(path: string): Promise<RunRecord | undefined> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const text = await readTextIfExists(path);
+    if (text === undefined) return undefined;
     let run: RunRecord | undefined;
     const tasks = new Map<string, TaskRunRecord>();
     let status: RunStatus = 'running';
