@@ -157,6 +157,8 @@ describe('a resource that fails to close', () => {
       'bigrays: job failed (Warehouse failed to close: flush failed: connection reset (token ****))\n  ✖ Warehouse failed to close: flush failed: connection reset (token ****)',
     );
     expect(r.stderr).toContain('1 succeeded');
+    // Printed once (issue 14 item 17): by the closing report, not also by the summary.
+    expect(r.stderr.split('Warehouse failed to close').length - 1).toBe(2); // once in the headline, once in its ✖ line
     expectNoStack(r.stderr);
     expect(events()).toEqual(['open', 'Load ran', 'close']);
   });

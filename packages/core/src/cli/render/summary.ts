@@ -23,6 +23,8 @@ export function renderSummary(result: JobResult, color: boolean): string {
     : result.ok
       ? c.green('job succeeded')
       : c.red('job failed');
-  const extra = result.errors.map((e) => `  ${c.red('✖')} ${e.message}`);
+  // Errors not tied to a task (a resource that failed to close): the closing report that follows a failed run prints
+  // them; an interrupted run has no closing report, so they are shown here, once.
+  const extra = result.interrupted ? result.errors.map((e) => `  ${c.red('✖')} ${e.message}`) : [];
   return [`${c.bold('Summary')}: ${head}`, table(rows), ...extra, verdict].join('\n');
 }
