@@ -70,20 +70,8 @@ export interface RunSummary {
   readonly failedTask?: string;
 }
 
-/** One run of a job. */
-export interface RunRecord {
-  readonly runId: string;
-  readonly job: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly host: string;
-  readonly pid: number;
-  readonly startedAt: string;
-  readonly endedAt?: string;
-  readonly status: RunStatus;
-  /** The run this one resumed, if any. */
-  readonly resumeOf?: string;
-  /** Earlier runs whose checkpoints this run restores from. */
-  readonly uses?: readonly string[];
+/** One run of a job: its summary (the failed task is read from its task records) and what it planned and ran. */
+export interface RunRecord extends Omit<RunSummary, 'failedTask'> {
   /** Task names this run covered (its plan), in order. */
   readonly planned: readonly string[];
   /** Per task, the last record (a retried task has one record with its attempts). */
